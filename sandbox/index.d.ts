@@ -1,0 +1,226 @@
+/// <reference types="node" />
+// Types for the local ARGOS-compatible Face ID sandbox (sandbox/index.js). See sandbox/README.md.
+
+export type SearchShape = 'A' | 'B';
+
+export interface SandboxConfig {
+	/** Delay before every /modules response, in ms (default 0). */
+	latencyMs: number;
+	/** Search response shape (default 'B'). */
+	searchShape: SearchShape;
+	/** How errorCode is sent (default 'number'). */
+	errorCodeAs: 'number' | 'string';
+	/** How totalCount is sent by Get list (default 'string'). */
+	totalCountAs: 'number' | 'string';
+	/** Where Add puts livenessScore (default 'option'). */
+	addLivenessScoreAt: 'option' | 'top';
+	/** Largest decoded image accepted, bytes (default 5 MiB); larger -> 6016 / 6036. */
+	maxImageBytes: number;
+	/** Largest raw request body, bytes (default 16 MiB); larger -> HTTP 413 HTML page. */
+	maxBodyBytes: number;
+	/** Liveness threshold echoed as liveNess_threshold (default 50). */
+	livenessThreshold: number;
+	/** Similarity threshold echoed as policy_similarity (default 80). */
+	similarityThreshold: number;
+	/** Faces per list page (default 50). */
+	pageSize: number;
+	/** Shortest accepted term (default 5). */
+	termMinLength: number;
+	/** A 'hang' fault destroys the socket after this many ms (default 120000). */
+	hangMaxMs: number;
+}
+
+export type FaultAction = 'status' | 'reset' | 'hang' | 'malformed' | 'html' | 'delay';
+
+export interface FaultAnswer {
+	action: FaultAction;
+	/** 'before' (default): request not processed. 'after': processed, then the response is replaced. */
+	when?: 'before' | 'after';
+	/** HTTP status for status (default 500), malformed (default 200) and html (default 502). */
+	status?: number;
+	errorCode?: number | string;
+	message?: string;
+	/** Sent verbatim as the Retry-After header (number = seconds, string e.g. an HTTP date). */
+	retryAfter?: number | string;
+	/** Delay before this fault answers (overrides config.latencyMs); required for 'delay'. */
+	latencyMs?: number;
+}
+
+export interface FaultMatch {
+	/** e.g. 'POST' (case-insensitive). */
+	method?: string;
+	/** '/modules/faces', '/faces' (shorthand), or a prefix ending in '*'. */
+	path?: string;
+}
+
+export interface FaultRule extends FaultAnswer {
+	match?: FaultMatch;
+	/** Let this many matching requests through first (default 0). */
+	skip?: number;
+	/** Fire this many times (default 1, -1 = forever). */
+	count?: number;
+}
+
+export interface ActiveFaultRule extends Required<Pick<FaultRule, 'action' | 'when' | 'skip' | 'count'>> {
+	id: number;
+	match: FaultMatch;
+	fired: number;
+	status?: number;
+	errorCode?: number | string;
+	message?: string;
+	retryAfter?: number | string;
+	latencyMs?: number;
+}
+
+export interface RandomFaultOptions {
+	seed?: number | string;
+	/** Probability 0..1 that a matching request gets a fault. 0 or null options disable the schedule. */
+	rate: number;
+	actions: FaultAnswer[];
+	match?: FaultMatch;
+}
+
+export interface RandomFaultInfo {
+	seed: number | string;
+	rate: number;
+	actions: FaultAnswer[];
+	match: FaultMatch;
+	decisions: number;
+	fired: number;
+}
+
+export interface LoggedFault {
+	action: FaultAction;
+	status: number | null;
+	when: 'before' | 'after';
+	source: 'rule' | 'random';
+	ruleId?: number;
+	/** For when:'after': what the real processing would have answered. */
+	replaced?: { status: number; errorCode: number | null };
+}
+
+export interface RequestLogEntry {
+	seq: number;
+	startedAt: string;
+	durationMs: number | null;
+	method: string;
+	path: string;
+	query: { collectionId: string | null; page: string | null; term: string | null; faceId: string | null };
+	body:
+		| null
+		| { invalidJson: true; rawBytes: number }
+		| { tooLarge: true }
+		| {
+				collectionId: string | null;
+				userName: string | null;
+				requestName: string | null;
+				imageForm: 'base64' | 'dataUrl' | null;
+				imageBytes: number | null;
+				imageSha256: string | null;
+				imageFormat: 'jpeg' | 'png' | 'webp' | null;
+				rawBytes: number;
+		  };
+	apiKey: 'missing' | 'valid' | 'rejected';
+	/** HTTP status sent; null for reset, hang and client aborts. */
+	status: number | null;
+	errorCode: number | string | null;
+	fault: LoggedFault | null;
+	outcome: 'added' | 'listed' | 'deleted' | 'searched' | 'rejected' | 'not_found' | 'fault' | 'error' | null;
+	faceId?: string;
+	matches?: number;
+	count?: number;
+	livenessScore?: number | null;
+	clientAborted?: true;
+}
+
+export interface SandboxFace {
+	faceId: string;
+	metaFaceId: string;
+	userName: string;
+	createdAt: string;
+	imageSha256: string | null;
+	faceKey: string;
+}
+
+export interface SandboxCollection {
+	id: string;
+	status: 'active' | 'deleted';
+	liveness: boolean;
+	faces: SandboxFace[];
+}
+
+export interface SandboxState {
+	config: SandboxConfig;
+	collections: SandboxCollection[];
+}
+
+export interface StartSandboxOptions {
+	/** 0 (default) picks a free port. */
+	port?: number;
+	/** Loopback only: 127.x, localhost or ::1 (default 127.0.0.1). */
+	host?: string;
+	/** Seed file (default sandbox/seed.json). */
+	seedPath?: string;
+	/** Initial config; reset() returns to it. */
+	config?: Partial<SandboxConfig>;
+	/** Called with a copy of each /modules log entry when it is recorded. */
+	onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface SampleImageOptions {
+	format?: 'jpeg' | 'png' | 'webp';
+	/** Embeds ARGOS-SANDBOX:FACE=<faceKey>; images with the same key match each other. */
+	faceKey?: string;
+	/** Embeds ARGOS-SANDBOX:SPOOF: fails liveness. */
+	spoof?: boolean;
+	label?: string;
+	/** Pad the file to (about) this many bytes. */
+	sizeBytes?: number;
+}
+
+export interface Sandbox {
+	/** e.g. 'http://127.0.0.1:PORT' — without /modules. */
+	url: string;
+	port: number;
+	host: string;
+	/** The active demo key from the seed. */
+	apiKey: string;
+	/** A key that exists but is disabled (-> 6040). */
+	disabledApiKey: string;
+	collections: { demo: string; onboarding: string; deleted: string; noLiveness: string; [alias: string]: string };
+	close(): Promise<void>;
+	reset(): void;
+	state(): SandboxState;
+	requests(): RequestLogEntry[];
+	clearRequests(): void;
+	addFaults(ruleOrRules: FaultRule | FaultRule[]): ActiveFaultRule[];
+	clearFaults(): void;
+	setRandomFaults(opts: RandomFaultOptions | null): RandomFaultInfo | null;
+	faults(): ActiveFaultRule[];
+	randomFaults(): RandomFaultInfo | null;
+	config(): SandboxConfig;
+	setConfig(partial: Partial<SandboxConfig>): SandboxConfig;
+	addCollection(c: { id: string; status?: 'active' | 'deleted'; liveness?: boolean }): { id: string; status: 'active' | 'deleted'; liveness: boolean };
+	addFaces(collectionId: string, count: number, opts?: { userNamePrefix?: string }): SandboxFace[];
+	sampleImage(opts?: SampleImageOptions): Buffer;
+}
+
+export interface ImageInfo {
+	present: boolean;
+	form: 'base64' | 'dataUrl' | null;
+	decodable: boolean;
+	bytes: number | null;
+	sha256: string | null;
+	format: 'jpeg' | 'png' | 'webp' | null;
+	faceKey: string | null;
+	spoof: boolean;
+}
+
+export function startSandbox(options?: StartSandboxOptions): Promise<Sandbox>;
+export function sampleImage(opts?: SampleImageOptions): Buffer;
+export function inspectFaceImage(faceImage: unknown): ImageInfo;
+export function sniffFormat(buf: Buffer): 'jpeg' | 'png' | 'webp' | null;
+export function isLoopbackHost(host: string): boolean;
+export const DEFAULT_CONFIG: Readonly<SandboxConfig>;
+export const FACE_TAG: string;
+export const SPOOF_TAG: string;

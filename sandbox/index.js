@@ -1,0 +1,70 @@
+'use strict';
+
+const { SandboxServer } = require('./server');
+const { DEFAULT_CONFIG } = require('./config');
+const images = require('./images');
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/i;
+
+/** True for hosts that only this machine can reach; the sandbox holds well-known demo keys. */
+function isLoopbackHost(host) {
+	return typeof host === 'string' && LOOPBACK.test(host);
+}
+
+/**
+ * Starts an in-memory ARGOS-compatible Face ID server.
+ * @param {import('./index').StartSandboxOptions} [options]
+ * @returns {Promise<import('./index').Sandbox>}
+ */
+async function startSandbox(options = {}) {
+	const host = options.host || '127.0.0.1';
+	if (!isLoopbackHost(host)) throw new Error(`sandbox host must be a loopback address (127.x, localhost, ::1), got "${host}"`);
+	const core = new SandboxServer({ seedPath: options.seedPath, config: options.config, onRequest: options.onRequest });
+	const bindHost = host.replace(/^\[|\]$/g, '');
+	const port = await core.listen(options.port == null ? 0 : options.port, bindHost);
+	const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+
+	const active = core.seed.apiKeys.find((k) => k.status === 'active');
+	const disabled = core.seed.apiKeys.find((k) => k.status === 'disabled');
+	const collections = {};
+	for (const c of core.seed.collections) if (c.alias) collections[c.alias] = c.id;
+
+	let closing = null;
+	return {
+		url: `http://${urlHost}:${port}`,
+		port,
+		host: bindHost,
+		apiKey: active ? active.key : null,
+		disabledApiKey: disabled ? disabled.key : null,
+		collections,
+		close: () => (closing = closing || core.close()),
+		reset: () => core.reset(),
+		state: () => core.state(),
+		requests: () => core.requests(),
+		clearRequests: () => core.clearRequests(),
+		addFaults: (ruleOrRules) => core.faultSchedule.add(ruleOrRules),
+		clearFaults: () => core.faultSchedule.clear(),
+		setRandomFaults: (opts) => core.faultSchedule.setRandom(opts),
+		faults: () => core.faultSchedule.list(),
+		randomFaults: () => core.faultSchedule.randomInfo(),
+		config: () => ({ ...core.config }),
+		setConfig: (partial) => core.setConfig(partial),
+		addCollection: (c) => {
+			const col = core.store.addCollection(c);
+			return { id: col.id, status: col.status, liveness: col.liveness };
+		},
+		addFaces: (collectionId, count, opts) => core.store.addFaces(collectionId, count, opts),
+		sampleImage: images.sampleImage,
+	};
+}
+
+module.exports = {
+	startSandbox,
+	sampleImage: images.sampleImage,
+	inspectFaceImage: images.inspectFaceImage,
+	sniffFormat: images.sniffFormat,
+	DEFAULT_CONFIG,
+	FACE_TAG: images.FACE_TAG,
+	SPOOF_TAG: images.SPOOF_TAG,
+	isLoopbackHost,
+};
