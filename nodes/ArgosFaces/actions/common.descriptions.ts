@@ -1,0 +1,171 @@
+/** Parameters several operations share, and the per-item readers that go with them. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { ImageParameters } from '../helpers/image';
+import { FaceError, localError } from '../transport/errors';
+
+export const collectionIdField: INodeProperties = {
+	displayName: 'Collection ID',
+	name: 'collectionId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'col_123456789',
+	description: 'The face collection, as shown in the ARGOS dashboard (Face ID → Collections)',
+};
+
+export const imageFields: INodeProperties[] = [
+	{
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'A photo file from a previous node (form upload, webhook, Read Files, HTTP Request…)',
+			},
+			{
+				name: 'Base64 String',
+				value: 'base64',
+				description: 'Base64 text or a data URL (data:image/jpeg;base64,…), e.g. from a JSON webhook',
+			},
+		],
+		default: 'binary',
+	},
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: 'data',
+		hint: 'The name of the binary property that holds the photo',
+		description:
+			'Name of the binary property with the photo. With the workflow setting "binary mode: combined", use _files.&lt;name&gt;.',
+		displayOptions: { show: { imageSource: ['binary'] } },
+	},
+	{
+		displayName: 'Base64 Image',
+		name: 'base64Image',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: '={{ $json.selfie }}',
+		description: 'The photo as base64 or as a data URL',
+		displayOptions: { show: { imageSource: ['base64'] } },
+	},
+];
+
+export const imageOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Image Size (MB)',
+		name: 'maxImageSizeMb',
+		type: 'number',
+		typeOptions: { minValue: 0, numberPrecision: 1 },
+		default: 10,
+		description: 'Larger images go to Failed without being sent. 0 turns the check off.',
+	},
+	{
+		displayName: 'Send Image As',
+		name: 'sendImageAs',
+		type: 'options',
+		options: [
+			{ name: 'Base64', value: 'base64', description: 'Only the base64 payload' },
+			{ name: 'Data URL', value: 'dataUrl', description: 'With a data:image/…;base64, prefix' },
+		],
+		default: 'base64',
+		description: 'ARGOS documents both forms; change this only if your account asks for data URLs',
+	},
+	{
+		displayName: 'Validate Image',
+		name: 'validateImage',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to check that the file is a JPEG, PNG or WebP photo before sending it. Turn off only for a format ARGOS accepts that this node does not know.',
+	},
+];
+
+export const requestOptions: INodeProperties[] = [
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 32 },
+		default: 4,
+		description: 'How many items are sent to ARGOS at the same time. 1 sends them one after another.',
+	},
+	{
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 3,
+		description:
+			'Retries per item when ARGOS is busy (429, 503) or unreachable. An Add is never repeated when its outcome is unknown.',
+	},
+	{
+		displayName: 'Timeout (S)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30,
+		description: 'How long to wait for ARGOS to answer one request, in seconds',
+	},
+];
+
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/**
+ * A wrong value that is typed in (not an expression) is wrong for every item, so it fails the run;
+ * one an expression produced for a single item only fails that item.
+ */
+export function parameterError(this: IExecuteFunctions, name: string, error: FaceError): FaceError {
+	const raw = this.getNode().parameters[name];
+	const isExpression = typeof raw === 'string' && raw.startsWith('=');
+	return new FaceError(error.info, !isExpression);
+}
+
+export function requiredText(this: IExecuteFunctions, itemIndex: number, name: string, label: string): string {
+	const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	if (!value) throw parameterError.call(this, name, localError('PARAMETER_MISSING', { parameter: label }));
+	return value;
+}
+
+export function imageParameters(this: IExecuteFunctions, itemIndex: number): ImageParameters {
+	const source = this.getNodeParameter('imageSource', itemIndex, 'binary') as 'binary' | 'base64';
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		source,
+		binaryPropertyName: source === 'binary' ? requiredText.call(this, itemIndex, 'binaryPropertyName', 'Input Binary Field') : '',
+		base64Image: source === 'base64' ? String(this.getNodeParameter('base64Image', itemIndex, '') ?? '') : '',
+		validate: options.validateImage !== false,
+		maxImageSizeMb: typeof options.maxImageSizeMb === 'number' ? options.maxImageSizeMb : 10,
+		sendAs: options.sendImageAs === 'dataUrl' ? 'dataUrl' : 'base64',
+	};
+}
+
+/** Takes the first present value among the camelCase and snake_case spellings ARGOS may send. */
+export function pick(body: IDataObject, ...keys: string[]): string | undefined {
+	for (const key of keys) {
+		const value = body[key];
+		if (value !== undefined && value !== null && value !== '') return String(value);
+	}
+	return undefined;
+}
+
+export function toNumber(value: unknown): number | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	const n = Number(value);
+	return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,94 @@
+/** GET /modules/faces — https://developers.argosidentity.com/en/verify/face_id/api_reference/get-faces */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { FaceListResponse } from '../../helpers/interfaces';
+import type { ArgosApi } from '../../transport';
+import { localError } from '../../transport/errors';
+import {
+	collectionIdField,
+	optionsCollection,
+	parameterError,
+	pick,
+	requestOptions,
+	requiredText,
+	toNumber,
+} from '../common.descriptions';
+
+export const PAGE_SIZE = 50;
+
+const properties: INodeProperties[] = [
+	collectionIdField,
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	optionsCollection([
+		{
+			displayName: 'Filter by Face ID',
+			name: 'term',
+			type: 'string',
+			default: '',
+			description: 'Only faces whose faceId contains this text (at least 5 characters)',
+		},
+		...requestOptions,
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['face'], operation: ['getAll'] } }, properties);
+
+/**
+ * ARGOS pages have no cursor: pages are 1-based, 50 faces each, and totalCount (a string or a number)
+ * may be missing. Stop at an empty or short page, at totalCount, or once the limit is reached.
+ */
+export function needsNextPage(p: { page: number; pageItems: number; collected: number; totalCount?: number; limit?: number }): boolean {
+	if (p.pageItems === 0 || p.pageItems < PAGE_SIZE) return false;
+	if (p.limit !== undefined && p.collected >= p.limit) return false;
+	if (p.totalCount !== undefined && p.page * PAGE_SIZE >= p.totalCount) return false;
+	return true;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const term = String(this.getNodeParameter('options.term', itemIndex, '') ?? '').trim();
+	if (term && term.length < 5) {
+		const raw = (this.getNode().parameters.options as IDataObject | undefined)?.term;
+		const error = localError('TERM_TOO_SHORT', { term });
+		throw typeof raw === 'string' && raw.startsWith('=') ? error : parameterError.call(this, 'options', error);
+	}
+	const faces: IDataObject[] = [];
+	for (let page = 1; ; page++) {
+		const body = await api.request<FaceListResponse & IDataObject>({
+			method: 'GET',
+			path: '/modules/faces',
+			qs: { collectionId, page, ...(term && { term }) },
+		});
+		const result = Array.isArray(body.result) ? body.result : [];
+		for (const raw of result as IDataObject[]) {
+			faces.push({
+				faceId: pick(raw, 'face_id', 'faceId'),
+				metaFaceId: pick(raw, 'meta_face_id', 'metaFaceId'),
+				userName: pick(raw, 'user_name', 'userName'),
+				collectionId: pick(raw, 'collection_id', 'collectionId') ?? collectionId,
+				createdAt: pick(raw, 'create_time', 'createTime', 'createdAt'),
+			});
+		}
+		const more = needsNextPage({ page, pageItems: result.length, collected: faces.length, totalCount: toNumber(body.totalCount), limit });
+		if (!more) break;
+	}
+	return limit === undefined ? faces : faces.slice(0, limit);
+}

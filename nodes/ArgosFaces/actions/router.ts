@@ -1,0 +1,97 @@
+/**
+ * Runs the chosen operation for every item and sorts the outcomes onto the Success and Failed outputs.
+ *
+ * The node throws (failing the execution) only for a problem that dooms every item — a rejected key,
+ * an unusable Base URL, a typed-in parameter that is wrong — and only while nothing has succeeded in
+ * this run: once a face was added, failing the execution would hide its faceId. With any "continue"
+ * error setting on it never throws. Every input item ends on exactly one output, paired to its input.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { FaceOperation } from '../helpers/interfaces';
+import { ArgosApi, normaliseBaseUrl } from '../transport';
+import type { FaceErrorInfo } from '../transport/errors';
+import { FaceError, localError } from '../transport/errors';
+import * as face from './face/Face.resource';
+import { runPool } from './pool';
+
+type Outcome = { ok: IDataObject[] } | { failed: FaceErrorInfo };
+
+function asFaceError(error: unknown, attempts: number): FaceError {
+	if (error instanceof FaceError) return error;
+	// Expression and parameter errors n8n raised for this item only.
+	const { message, description } = error as { message?: string; description?: string };
+	const info = localError('INVALID_INPUT', { reason: String(message ?? error), description: description ?? undefined }).info;
+	return new FaceError({ ...info, attempts });
+}
+
+function toNodeError(this: IExecuteFunctions, error: FaceError, itemIndex: number): Error {
+	const { info } = error;
+	const options = { message: info.message, description: info.description, itemIndex };
+	if (info.httpStatus === null) return new NodeOperationError(this.getNode(), info.message, options);
+	return new NodeApiError(this.getNode(), { ...info } as unknown as JsonObject, { ...options, httpCode: String(info.httpStatus) });
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as FaceOperation;
+	// Concurrency, retries and timeout shape the whole run, so they are read once, from the first item.
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const continueOnFail = this.continueOnFail();
+	const outcomes: Array<Outcome | undefined> = new Array(items.length);
+
+	let settings;
+	try {
+		const credentials = await this.getCredentials('argosFacesApi');
+		settings = {
+			baseUrl: normaliseBaseUrl(credentials.baseUrl),
+			timeoutSeconds: typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 30,
+			maxRetries: typeof options.maxRetries === 'number' ? Math.max(0, Math.floor(options.maxRetries)) : 3,
+			signal: this.getExecutionCancelSignal?.(),
+		};
+	} catch (error) {
+		if (!(error instanceof FaceError) || !continueOnFail) throw error instanceof FaceError ? toNodeError.call(this, error, 0) : error;
+		return [[], items.map((item, i) => failedItem(item, i, error.info))];
+	}
+
+	let succeeded = false;
+	let fatal: { error: FaceError; itemIndex: number } | undefined;
+	const work = async (i: number) => {
+		const api = new ArgosApi(this, settings, operation);
+		try {
+			outcomes[i] = { ok: await face[operation].execute.call(this, i, api) };
+			succeeded = true;
+		} catch (caught) {
+			const error = asFaceError(caught, api.attempts);
+			if (error.fatal && !succeeded && !continueOnFail) fatal ??= { error, itemIndex: i };
+			outcomes[i] = { failed: { ...error.info, attempts: api.attempts } };
+		}
+	};
+	const concurrency = typeof options.concurrency === 'number' ? options.concurrency : 4;
+	const all = items.map((_, i) => i);
+	await runPool(all, concurrency, work, () => fatal === undefined && !settings.signal?.aborted);
+	if (fatal && !succeeded) throw toNodeError.call(this, fatal.error, fatal.itemIndex);
+	// A fatal error paused the run but an item in flight succeeded: finish the rest normally.
+	const rest = all.filter((i) => outcomes[i] === undefined && !settings.signal?.aborted);
+	if (rest.length) await runPool(rest, concurrency, work);
+
+	const success: INodeExecutionData[] = [];
+	const failed: INodeExecutionData[] = [];
+	items.forEach((item, i) => {
+		const outcome = outcomes[i] ?? { failed: localError('CANCELLED', undefined).info };
+		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json, pairedItem: { item: i } });
+		else failed.push(failedItem(item, i, outcome.failed));
+	});
+	return [success, failed];
+}
+
+/** The input item as it came (json and binary), plus the error, so a retry branch has everything. */
+function failedItem(item: INodeExecutionData, itemIndex: number, info: FaceErrorInfo): INodeExecutionData {
+	const { apiMessage, ...error } = info;
+	return {
+		json: { ...item.json, error: { ...error, ...(apiMessage !== undefined && { apiMessage }), itemIndex } },
+		...(item.binary && { binary: item.binary }),
+		pairedItem: { item: itemIndex },
+	};
+}

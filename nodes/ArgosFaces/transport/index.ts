@@ -1,0 +1,192 @@
+/**
+ * The only module that speaks HTTP. Every call goes through n8n's httpRequestWithAuthentication, so the
+ * credential's own `authenticate` adds the key and n8n's proxy, SSRF and cancel handling apply. It owns
+ * the per-request timeout and the retry policy, and turns every outcome into a body or a FaceError.
+ *
+ * Retry classes: "safe" failures never changed anything on the server (the connection was refused,
+ * 429, 503) and are always retried. "Ambiguous" ones (timeout, reset, 500, 502, 504, a cut-off 2xx) may
+ * hide a completed write: reads repeat them, writes never do (Add's "Skip If Already Enrolled" repeats
+ * itself, searching first).
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import type { FaceOperation } from '../helpers/interfaces';
+import type { FaceErrorInfo } from './errors';
+import {
+	FaceError,
+	fromApiResponse,
+	invalidResponse,
+	localError,
+	networkError,
+	outcomeUnknown,
+	parseErrorCode,
+} from './errors';
+
+export const DEFAULT_BASE_URL = 'https://idverify-api.argosidentity.com';
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Trims, drops a trailing slash or /modules, and refuses plain http to anything but this machine. */
+export function normaliseBaseUrl(raw: unknown): string {
+	const text = String(raw ?? '').trim() || DEFAULT_BASE_URL;
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw localError('BASE_URL_INVALID', { baseUrl: text });
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw localError('BASE_URL_INVALID', { baseUrl: text });
+	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) throw localError('BASE_URL_INSECURE', { baseUrl: text });
+	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/modules$/, '');
+}
+
+export interface ApiSettings {
+	baseUrl: string;
+	timeoutSeconds: number;
+	maxRetries: number;
+	/** The execution's cancel signal: stops waiting and retrying at once. */
+	signal?: AbortSignal;
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	path: '/modules/faces' | '/modules/search';
+	qs?: IDataObject;
+	body?: IDataObject;
+}
+
+type Attempt =
+	| { ok: true; body: IDataObject }
+	| { ok: false; info: FaceErrorInfo; retry: 'safe' | 'ambiguous' | 'no'; retryAfterMs?: number };
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 8000;
+/** A Retry-After longer than this is not waited for: the item fails and says so. */
+export const RETRY_AFTER_CAP_MS = 60000;
+
+const WRITES: ReadonlySet<FaceOperation> = new Set(['add', 'deleteFace']);
+const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const CUT_OFF = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED_RESET', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
+
+/** Retry-After as seconds or an HTTP date. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const trimmed = String(text).trim();
+	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	const date = Date.parse(trimmed);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with full jitter. */
+export function backoffMs(retryNumber: number, random = Math.random): number {
+	return Math.floor(random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (retryNumber - 1)));
+}
+
+/** The system error code behind a failed request, wherever n8n's wrapping put it. */
+function systemCode(error: { code?: unknown; cause?: unknown; message?: unknown }): string {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && /^E[A-Z_]+$|^ERR_|^UND_/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	const message = String(error.message ?? '');
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/socket hang up|reset/i.test(message)) return 'ECONNRESET';
+	return 'UNKNOWN';
+}
+
+function classifyThrown(error: Error & { code?: unknown; cause?: unknown }, settings: ApiSettings): Attempt {
+	const code = systemCode(error);
+	if (settings.signal?.aborted || code === 'ERR_CANCELED') return { ok: false, info: localError('CANCELLED', undefined).info, retry: 'no' };
+	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT')
+		return { ok: false, info: networkError('TIMEOUT', code, settings.timeoutSeconds), retry: 'ambiguous' };
+	if (NEVER_REACHED.has(code)) return { ok: false, info: networkError('NETWORK_ERROR', code, settings.timeoutSeconds), retry: 'safe' };
+	if (CUT_OFF.has(code) || code === 'UNKNOWN')
+		return { ok: false, info: networkError('CONNECTION_RESET', code === 'UNKNOWN' ? 'no answer' : code, settings.timeoutSeconds), retry: 'ambiguous' };
+	return { ok: false, info: networkError('NETWORK_ERROR', code, settings.timeoutSeconds), retry: 'safe' };
+}
+
+function parseBody(raw: unknown): IDataObject | undefined {
+	const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
+	if (text && typeof text === 'object' && !Array.isArray(text)) return text as IDataObject;
+	if (typeof text !== 'string') return undefined;
+	try {
+		const parsed: unknown = JSON.parse(text);
+		return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function classifyResponse(operation: FaceOperation, response: IN8nHttpFullResponse): Attempt {
+	const status = response.statusCode;
+	const body = parseBody(response.body);
+	const ok = status >= 200 && status < 300;
+	// ARGOS's docs show errors only as 4xx, but a 200 carrying an errorCode is still an error.
+	if (ok && body && parseErrorCode(body.errorCode) === undefined) return { ok: true, body };
+	if (ok) return body ? { ok: false, info: fromApiResponse(operation, status, body), retry: 'no' } : { ok: false, info: invalidResponse(status), retry: 'ambiguous' };
+	const info = fromApiResponse(operation, status, body);
+	const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
+	if (status === 429 || status === 503) return { ok: false, info, retry: 'safe', retryAfterMs };
+	if (status === 500 || status === 502 || status === 504) return { ok: false, info, retry: 'ambiguous' };
+	return { ok: false, info, retry: 'no' };
+}
+
+/** One item's access to ARGOS; counts every request it makes. */
+export class ArgosApi {
+	attempts = 0;
+
+	constructor(
+		private readonly fn: IExecuteFunctions,
+		private readonly settings: ApiSettings,
+		readonly operation: FaceOperation,
+	) {}
+
+	get maxRetries(): number {
+		return this.settings.maxRetries;
+	}
+
+	private async send(request: ApiRequest): Promise<Attempt> {
+		this.attempts++;
+		try {
+			const response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, 'argosFacesApi', {
+				method: request.method,
+				url: `${this.settings.baseUrl}${request.path}`,
+				qs: request.qs,
+				body: request.body,
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: this.settings.timeoutSeconds * 1000,
+			})) as IN8nHttpFullResponse;
+			return classifyResponse(this.operation, response);
+		} catch (error) {
+			return classifyThrown(error as Error, this.settings);
+		}
+	}
+
+	async request<T extends IDataObject>(request: ApiRequest): Promise<T> {
+		const writes = WRITES.has(this.operation);
+		for (let retries = 0; ; retries++) {
+			const attempt = await this.send(request);
+			if (attempt.ok) return attempt.body as T;
+			const mayRepeat = attempt.retry === 'safe' || (attempt.retry === 'ambiguous' && !writes);
+			const waitMs = attempt.retryAfterMs ?? backoffMs(retries + 1);
+			if (!mayRepeat || retries >= this.settings.maxRetries || waitMs > RETRY_AFTER_CAP_MS || this.settings.signal?.aborted) {
+				const info = attempt.retry === 'ambiguous' && writes ? outcomeUnknown(attempt.info) : attempt.info;
+				throw new FaceError({ ...info, attempts: this.attempts });
+			}
+			// sleep rejects when the execution is cancelled; n8n 1.x's sleep ignores the signal, hence the re-check.
+			const cancelled = await sleep(waitMs, this.settings.signal).then(
+				() => this.settings.signal?.aborted === true,
+				() => true,
+			);
+			if (cancelled) throw new FaceError({ ...localError('CANCELLED', undefined).info, attempts: this.attempts });
+		}
+	}
+}
