@@ -1,0 +1,56 @@
+import { backoffMs, normaliseBaseUrl, parseRetryAfter, RETRY_AFTER_CAP_MS } from '../../nodes/ArgosFaces/transport';
+import { FaceError } from '../../nodes/ArgosFaces/transport/errors';
+
+describe('Base URL rule', () => {
+	it.each([
+		['https://idverify-api.argosidentity.com', 'https://idverify-api.argosidentity.com'],
+		['https://idverify-api.argosidentity.com/', 'https://idverify-api.argosidentity.com'],
+		['  https://idverify-api.argosidentity.com/modules/ ', 'https://idverify-api.argosidentity.com'],
+		['https://proxy.example.com/argos', 'https://proxy.example.com/argos'],
+		['http://127.0.0.1:8787', 'http://127.0.0.1:8787'],
+		['http://localhost:8787/modules', 'http://localhost:8787'],
+		['http://[::1]:8787', 'http://[::1]:8787'],
+		['', 'https://idverify-api.argosidentity.com'],
+	])('%j → %s', (input, expected) => {
+		expect(normaliseBaseUrl(input)).toBe(expected);
+	});
+
+	it.each([
+		['http://idverify-api.argosidentity.com', 'BASE_URL_INSECURE'],
+		['http://192.168.1.10:8787', 'BASE_URL_INSECURE'],
+		['http://localhost.example.com', 'BASE_URL_INSECURE'],
+		['ftp://example.com', 'BASE_URL_INVALID'],
+		['idverify-api.argosidentity.com', 'BASE_URL_INVALID'],
+	])('%s is refused with %s, a fatal error', (input, code) => {
+		let caught: unknown;
+		try {
+			normaliseBaseUrl(input);
+		} catch (error) {
+			caught = error;
+		}
+		expect(caught).toBeInstanceOf(FaceError);
+		expect((caught as FaceError).info.code).toBe(code);
+		expect((caught as FaceError).fatal).toBe(true);
+	});
+});
+
+describe('retry timing', () => {
+	it('reads Retry-After as seconds or as an HTTP date', () => {
+		const now = Date.parse('2026-11-26T12:00:00Z');
+		expect(parseRetryAfter('2', now)).toBe(2000);
+		expect(parseRetryAfter(['0.5'], now)).toBe(500);
+		expect(parseRetryAfter('Thu, 26 Nov 2026 12:00:03 GMT', now)).toBe(3000);
+		expect(parseRetryAfter('Thu, 26 Nov 2026 11:00:00 GMT', now)).toBe(0);
+		expect(parseRetryAfter('soon', now)).toBeUndefined();
+		expect(parseRetryAfter(undefined, now)).toBeUndefined();
+		expect(RETRY_AFTER_CAP_MS).toBe(60000);
+	});
+
+	it('backs off exponentially with full jitter, capped', () => {
+		expect(backoffMs(1, () => 0.999)).toBe(499);
+		expect(backoffMs(2, () => 0.999)).toBe(999);
+		expect(backoffMs(3, () => 0.5)).toBe(1000);
+		expect(backoffMs(10, () => 0.999)).toBe(7992);
+		expect(backoffMs(4, () => 0)).toBe(0);
+	});
+});
