@@ -123,7 +123,6 @@ async function main() {
 		process.stderr.write(`sandbox: cannot start: ${err.message}\n`);
 		process.exit(1);
 	}
-	process.stdout.write(banner(sb) + '\n');
 	let stopping = false;
 	const stop = (signal) => {
 		if (stopping) return;
@@ -133,6 +132,8 @@ async function main() {
 	};
 	process.on('SIGINT', () => stop('SIGINT'));
 	process.on('SIGTERM', () => stop('SIGTERM'));
+	// Printed last: whoever waits for the banner may signal us right away.
+	process.stdout.write(banner(sb) + '\n');
 }
 
 main();

@@ -15,6 +15,7 @@ const DEFAULT_CONFIG = Object.freeze({
 	pageSize: 50,
 	termMinLength: 5,
 	hangMaxMs: 120000,
+	logLimit: 10000,
 });
 
 const nonNegativeInt = (v) => Number.isInteger(v) && v >= 0;
@@ -34,6 +35,7 @@ const RULES = {
 	pageSize: [positiveInt, 'a positive integer'],
 	termMinLength: [nonNegativeInt, 'a non-negative integer'],
 	hangMaxMs: [positiveInt, 'a positive integer'],
+	logLimit: [positiveInt, 'a positive integer'],
 };
 
 /** Returns a new config; throws a TypeError naming the first bad key, so admin callers see their typo. */

@@ -28,6 +28,8 @@ export interface SandboxConfig {
 	termMinLength: number;
 	/** A 'hang' fault destroys the socket after this many ms (default 120000). */
 	hangMaxMs: number;
+	/** Request log keeps at most this many entries, dropping the oldest (default 10000). */
+	logLimit: number;
 }
 
 export type FaultAction = 'status' | 'reset' | 'hang' | 'malformed' | 'html' | 'delay';

@@ -216,7 +216,7 @@ class SandboxServer {
 			try {
 				out = handleAdmin(this, { method: req.method, path: url.path, params: url.params, buf });
 			} catch (e) {
-				out = { status: e instanceof TypeError || e instanceof SyntaxError ? 400 : 500, body: { error: e.message } };
+				out = { status: e.status || (e instanceof TypeError || e instanceof SyntaxError ? 400 : 500), body: { error: e.message } };
 			}
 			if (out.raw) return sendRaw(res, out.status, out.type, out.raw);
 			sendJson(res, out.status, out.body);
@@ -257,6 +257,8 @@ class SandboxServer {
 			entry.status = status;
 			stamp();
 			this.log.push(entry);
+			// Long benchmark runs must not grow memory without bound; the oldest entries go first.
+			if (this.log.length > this.config.logLimit) this.log.splice(0, this.log.length - this.config.logLimit);
 			if (this.onRequest) {
 				try {
 					this.onRequest(structuredClone(entry));

@@ -21,6 +21,12 @@ function loadSeed(seedPath) {
 	return seed;
 }
 
+function notFound(message) {
+	const err = new Error(message);
+	err.status = 404;
+	return err;
+}
+
 const hexId = (prefix) => prefix + crypto.randomBytes(8).toString('hex');
 // Same face key -> same metaFaceId: ARGOS describes metaFaceId as the id of the underlying face record.
 const metaFaceIdFor = (faceKey) => 'meta_' + sha256('meta:' + faceKey).slice(0, 16);
@@ -66,7 +72,7 @@ class Store {
 
 	addFace(collectionId, { faceId, userName, faceKey, imageSha256, createdAt }) {
 		const col = this.collections.get(collectionId);
-		if (!col) throw new Error(`unknown collection ${collectionId}`);
+		if (!col) throw notFound(`unknown collection ${collectionId}`);
 		let id = faceId;
 		if (!id) do id = hexId('face_'); while (this.findFace(id));
 		const face = {
@@ -88,7 +94,7 @@ class Store {
 	}
 
 	addFaces(collectionId, count, { userNamePrefix = 'bulk-user-' } = {}) {
-		if (!this.collections.has(collectionId)) throw new Error(`unknown collection ${collectionId}`);
+		if (!this.collections.has(collectionId)) throw notFound(`unknown collection ${collectionId}`);
 		if (!Number.isInteger(count) || count < 0) throw new TypeError('count must be a non-negative integer');
 		const created = [];
 		const base = this.faceSeq;
