@@ -242,7 +242,9 @@ class SandboxServer {
 			outcome: null,
 		};
 		// Decided on arrival so a seeded random schedule replays identically for the same arrival order.
-		const fault = this.faultSchedule.decide(method, path);
+		// A body already declared too large never reaches the API, so it must not use up a fault either.
+		const declared = Number(req.headers['content-length']);
+		const fault = declared > this.config.maxBodyBytes ? null : this.faultSchedule.decide(method, path);
 		if (fault) entry.fault = { action: fault.action, status: fault.status ?? null, when: fault.when, source: fault.source, ...(fault.ruleId ? { ruleId: fault.ruleId } : {}) };
 
 		let logged = false;
@@ -321,6 +323,7 @@ class SandboxServer {
 			if (err && err.tooLarge) {
 				entry.outcome = 'rejected';
 				entry.body = { tooLarge: true };
+				entry.fault = null;
 				// Lingering close: drain what the client is still sending, then give up on it.
 				const linger = this.later(LINGER_MS, () => req.socket.destroy());
 				req.on('end', () => this.cancel(linger));

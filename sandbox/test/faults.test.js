@@ -305,3 +305,12 @@ describe('gateway 413', () => {
 		expect(r.status).toBe(413);
 	});
 });
+
+test('a body declared too large does not use up a fault rule', async () => {
+	sb.reset();
+	sb.setConfig({ maxBodyBytes: 5000 });
+	sb.addFaults({ action: 'status', status: 503 });
+	expect((await add(sb, { collectionId: 'col_demo', userName: 'u', faceImage: b64({ sizeBytes: 9000 }) })).status).toBe(413);
+	expect(sb.requests()[0].fault).toBeNull();
+	expect((await listDemo()).status).toBe(503);
+});
