@@ -67,6 +67,8 @@ export interface RunOptions extends RegistryOptions {
 	startNode?: string;
 	/** Rejects (and cancels the execution) after this long. Default 60000. */
 	timeoutMs?: number;
+	/** Cancels the execution (as the editor's Stop button does) when this resolves; the run still resolves. */
+	cancelOn?: Promise<unknown>;
 	/**
 	 * Keep this execution's binary files on disk (filesystem mode) so output binaries can still be read after the
 	 * run; delete them with run.cleanup() or engine.shutdown(). Default false: deleted right after counting.

@@ -440,9 +440,12 @@ async function runWorkflowNow(input, options) {
 	);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	let timer;
+	// Cancels like the editor's Stop button; the run then settles with whatever the engine recorded.
+	if (options.cancelOn) options.cancelOn.then(() => execution.cancel());
+	const settled = options.cancelOn ? execution.catch(() => undefined) : execution;
 	try {
 		irun = await Promise.race([
-			execution,
+			settled,
 			new Promise((_, reject) => {
 				timer = setTimeout(() => {
 					if (typeof execution.cancel === 'function') execution.cancel();

@@ -54,3 +54,28 @@ describe('retry timing', () => {
 		expect(backoffMs(4, () => 0)).toBe(0);
 	});
 });
+
+describe('cancellation', () => {
+	it('stops waiting for Retry-After as soon as the execution is cancelled', async () => {
+		const { ArgosApi } = await import('../../nodes/ArgosFaces/transport');
+		const controller = new AbortController();
+		let sent = 0;
+		// The smallest stand-in for n8n's execute context: only the HTTP helper, answering 429 with Retry-After 30 s.
+		const fn = {
+			helpers: {
+				httpRequestWithAuthentication: async () => {
+					sent++;
+					return { statusCode: 429, headers: { 'retry-after': '30' }, body: { message: 'slow down' } };
+				},
+			},
+		};
+		const api = new ArgosApi(fn as never, { baseUrl: 'https://x', timeoutSeconds: 30, maxRetries: 3, signal: controller.signal }, 'add');
+		const started = Date.now();
+		setTimeout(() => controller.abort(), 50);
+		await expect(api.request({ method: 'POST', path: '/modules/faces', body: {} })).rejects.toMatchObject({
+			info: { code: 'CANCELLED', attempts: 1 },
+		});
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(sent).toBe(1);
+	});
+});
