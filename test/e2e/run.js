@@ -1,0 +1,365 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * `npm run test:e2e`: the packed tarball of this repository in real n8n, on 2.41.1 and 1.123.81.
+ *
+ *   1. installs both n8n versions and Node 24 into a cache outside the repo (install-n8n.js; minutes
+ *      the first time, seconds afterwards);
+ *   2. `npm run build` + `npm pack`; the tarball is installed into each n8n's user folder the way n8n's
+ *      community-package installer does;
+ *   3. starts the sandbox (sandbox/), then for each version:
+ *      - CLI: import:credentials + import:workflow + execute --id of the onboarding demo workflow,
+ *        counting the items on Success and Failed;
+ *      - `n8n start`: node and credential types loaded, icons served, credential test through n8n's
+ *        REST endpoint (valid and disabled key), a webhook workflow with a multipart selfie upload
+ *        (Success path and Failed path);
+ *      - on 2.41.1 also the editor screenshots (test/e2e/screenshot.js) into the run folder.
+ *
+ * Runs on the machine's Node (20+); n8n runs on Node 24. Every process it starts is stopped by its
+ * process group, also on failure. Logs stay in the run folder, printed at the end (kept on failure or
+ * with ARGOS_E2E_KEEP=1). Options (environment): ARGOS_E2E_VERSIONS=2.41.1,1.123.81 to choose versions,
+ * ARGOS_E2E_SKIP_BUILD=1 to pack the existing dist/, ARGOS_E2E_SCREENSHOTS=0 to skip the browser.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const assert = require('node:assert/strict');
+const { describe, it, before, after } = require('node:test');
+
+const { ensureInstalls, N8N_VERSIONS } = require('./install-n8n');
+const { buildAndPack, installLikeN8n, REPO } = require('./lib/package');
+const { N8nInstance, parseRawOutput, newId } = require('./lib/n8n');
+const { stopAll, liveProcesses } = require('./lib/proc');
+const wf = require('./lib/workflows');
+
+const VERSIONS = (process.env.ARGOS_E2E_VERSIONS || N8N_VERSIONS.join(','))
+	.split(',')
+	.map((v) => v.trim())
+	.filter(Boolean);
+const PACKAGE_NAME = require(path.join(REPO, 'package.json')).name;
+const RUN_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-e2e-'));
+const timings = {};
+let failures = 0;
+
+function log(msg) {
+	process.stderr.write(`[e2e ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+const ctx = { installs: null, pack: null, sandbox: null };
+
+/** A test that names what it was doing and where the n8n log is when it fails. */
+function step(name, inst, fn) {
+	return it(name, async (t) => {
+		const started = Date.now();
+		try {
+			await fn(t);
+		} catch (err) {
+			failures++;
+			const where = inst && inst() ? `\n  n8n log kept at: ${inst().logFile}` : '';
+			err.message = `while ${name}: ${err.message}${where}`;
+			throw err;
+		} finally {
+			timings[`${name}`] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+		}
+	});
+}
+
+before(async () => {
+	let t = Date.now();
+	log(`run folder: ${RUN_DIR}`);
+	ctx.installs = await ensureInstalls({ versions: VERSIONS, log: (m) => log(`install: ${m}`) });
+	timings['installs (ensure)'] = `${((Date.now() - t) / 1000).toFixed(1)} s`;
+
+	t = Date.now();
+	ctx.pack = await buildAndPack(path.join(RUN_DIR, 'pack'), {
+		logFile: path.join(RUN_DIR, 'build.log'),
+		skipBuild: process.env.ARGOS_E2E_SKIP_BUILD === '1',
+	});
+	timings['build + pack'] = `${((Date.now() - t) / 1000).toFixed(1)} s`;
+	log(`packed ${path.basename(ctx.pack.tgz)} (${ctx.pack.files.length} files)`);
+
+	const { startSandbox } = require(path.join(REPO, 'sandbox'));
+	ctx.sandbox = await startSandbox();
+	log(`sandbox at ${ctx.sandbox.url}`);
+});
+
+after(async () => {
+	if (ctx.sandbox) await ctx.sandbox.close();
+	const left = liveProcesses();
+	if (left.length) log(`stopping processes still running: ${JSON.stringify(left)}`);
+	await stopAll();
+	log(`timings: ${JSON.stringify(timings, null, 2)}`);
+	if (failures > 0 || process.env.ARGOS_E2E_KEEP === '1') {
+		log(`logs and run data kept in ${RUN_DIR}`);
+	} else {
+		fs.rmSync(RUN_DIR, { recursive: true, force: true });
+	}
+});
+
+for (const version of VERSIONS) {
+	describe(`n8n ${version} with the packed tarball`, () => {
+		/** @type {N8nInstance} */
+		let n8n;
+		const get = () => n8n;
+		const suiteStart = Date.now();
+		let credential;
+		let onboardingId;
+		let onboardingNode;
+
+		before(async () => {
+			const inst = ctx.installs.n8n[version];
+			n8n = await new N8nInstance({
+				version,
+				n8nBin: inst.bin,
+				node: ctx.installs.node,
+				workDir: fs.mkdtempSync(path.join(RUN_DIR, `n8n-${version}-`)),
+				extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: wf.IMAGES_DIR },
+			}).init();
+			credential = { id: newId('argosCred'), name: 'Argos Faces sandbox' };
+			log(`n8n ${version}: user folder ${n8n.userFolder}, port ${n8n.port}, log ${n8n.logFile}`);
+		});
+
+		after(async () => {
+			if (n8n) await n8n.stop();
+			timings[`suite n8n ${version}`] = `${((Date.now() - suiteStart) / 1000).toFixed(1)} s`;
+		});
+
+		step('installing the tarball into .n8n/nodes like the community-package installer', get, async () => {
+			const pkgDir = await installLikeN8n(n8n.userFolder, ctx.pack.tgz, {
+				env: n8n.env(),
+				logFile: n8n.logFile,
+			});
+			const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+			assert.equal(pkg.name, PACKAGE_NAME);
+			assert.equal(pkg.peerDependencies, undefined, 'peerDependencies must be stripped like n8n does');
+			for (const f of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
+				assert.ok(fs.existsSync(path.join(pkgDir, f)), `${f} (named in package.json "n8n") is missing from the tarball`);
+			}
+			assert.ok(!fs.existsSync(path.join(pkgDir, 'node_modules', 'n8n-workflow')), 'n8n-workflow must not be installed');
+		});
+
+		step('running the onboarding demo with the CLI (import:credentials, import:workflow, execute --id)', get, async () => {
+			const credFile = path.join(n8n.workDir, 'credentials.json');
+			fs.writeFileSync(
+				credFile,
+				JSON.stringify([
+					{
+						id: credential.id,
+						name: credential.name,
+						type: wf.CRED_TYPE,
+						data: { apiKey: ctx.sandbox.apiKey, baseUrl: ctx.sandbox.url },
+					},
+				]),
+			);
+			await n8n.cliOk(['import:credentials', `--input=${credFile}`]);
+
+			const { workflow, source, argosNodeName, readNodeName } = wf.onboardingWorkflow({
+				collectionId: ctx.sandbox.collections.onboarding,
+				credential,
+			});
+			log(`n8n ${version}: onboarding workflow from ${source}`);
+			onboardingId = workflow.id;
+			onboardingNode = argosNodeName;
+			const wfFile = path.join(n8n.workDir, 'onboarding.workflow.json');
+			fs.writeFileSync(wfFile, JSON.stringify(workflow, null, 2));
+			await n8n.cliOk(['import:workflow', `--input=${wfFile}`]);
+
+			const before = ctx.sandbox.requests().length;
+			const r = await n8n.cliOk(['execute', `--id=${workflow.id}`, '--rawOutput'], { timeoutMs: 240_000 });
+			timings[`n8n ${version} CLI execute`] = `${(r.ms / 1000).toFixed(1)} s`;
+			const run = parseRawOutput(r.stdout);
+			const runData = run.data.resultData.runData;
+			const lastError = run.data.resultData.error;
+			assert.ok(!lastError, `the execution failed: ${JSON.stringify(lastError)}`);
+			assert.ok(runData[argosNodeName], `node "${argosNodeName}" did not run; ran: ${Object.keys(runData).join(', ')}`);
+			const main = runData[argosNodeName][0].data.main;
+			const success = main[0] || [];
+			const failed = main[1] || [];
+
+			// what the workflow read, and what each file should give
+			const readItems = readNodeName ? runData[readNodeName][0].data.main[0] : [];
+			assert.ok(readItems.length >= 4, `expected the applicant pictures to be read, got ${readItems.length} items`);
+			let expectSuccess = 0;
+			for (const item of readItems) {
+				const file = path.join(wf.IMAGES_DIR, item.json.fileName);
+				if (wf.expectedOutcome(fs.readFileSync(file)) === 'success') expectSuccess++;
+			}
+			const expectFailed = readItems.length - expectSuccess;
+			assert.equal(success.length, expectSuccess, `items on Success (read ${readItems.map((i) => i.json.fileName).join(', ')})`);
+			assert.equal(failed.length, expectFailed, 'items on Failed');
+			for (const item of success) assert.ok(item.json.faceId, `a Success item without faceId: ${JSON.stringify(item.json).slice(0, 300)}`);
+			for (const item of failed) assert.ok(item.json.error && item.json.error.code, `a Failed item without error.code: ${JSON.stringify(item.json).slice(0, 300)}`);
+			const codes = failed.map((i) => i.json.error.code);
+			assert.ok(codes.includes(6015), `the spoof picture should fail liveness (6015); codes: ${codes.join(', ')}`);
+			const sent = ctx.sandbox.requests().slice(before).filter((q) => q.method === 'POST');
+			assert.ok(sent.length >= expectSuccess, `the sandbox saw ${sent.length} add requests`);
+			log(`n8n ${version}: CLI run: Success ${success.length}, Failed ${failed.length} (codes ${codes.join(', ')})`);
+		});
+
+		step('starting n8n and logging in as owner', get, async () => {
+			const ms = await n8n.start();
+			timings[`n8n ${version} start`] = `${(ms / 1000).toFixed(1)} s`;
+			await n8n.setupOwner();
+			n8n.ready = true;
+		});
+
+		step('loading the node and credential types (no load errors)', get, async () => {
+			if (!n8n.ready) throw new Error('n8n did not start');
+			const logText = n8n.log();
+			assert.doesNotMatch(logText, /Class could not be found/i);
+			assert.doesNotMatch(logText, new RegExp(`(Error|Failed)[^\\n]*${PACKAGE_NAME}`, 'i'));
+			const nodeTypes = await fetchJson(`${n8n.baseUrl}/types/nodes.json`, n8n);
+			const node = nodeTypes.find((t) => t.name === wf.NODE_TYPE);
+			assert.ok(node, `${wf.NODE_TYPE} is not among the ${nodeTypes.length} node types n8n serves`);
+			assert.deepEqual(node.outputNames, ['Success', 'Failed']);
+			const credTypes = await fetchJson(`${n8n.baseUrl}/types/credentials.json`, n8n);
+			const cred = credTypes.find((t) => t.name === wf.CRED_TYPE);
+			assert.ok(cred, `${wf.CRED_TYPE} is not among the credential types`);
+			n8n.types = { node, cred };
+		});
+
+		step('serving the node and credential icons without absolute paths', get, async () => {
+			if (!n8n.types) throw new Error('types not loaded');
+			for (const [what, t] of Object.entries(n8n.types)) {
+				const urls = iconUrls(t);
+				assert.ok(urls.length > 0, `${what} type has no iconUrl: ${JSON.stringify(t.icon ?? t.iconUrl)}`);
+				for (const u of urls) {
+					assert.ok(!u.includes(n8n.userFolder) && !/CUSTOM\/\//.test(u) && !u.startsWith('/'), `${what} icon URL exposes a path: ${u}`);
+					const res = await fetch(`${n8n.baseUrl}/${u}`);
+					const body = await res.text();
+					assert.equal(res.status, 200, `GET /${u}`);
+					assert.match(body, /<svg[\s>]/, `GET /${u} is not an SVG`);
+				}
+			}
+		});
+
+		step('testing the credential through n8n (valid key -> success)', get, async () => {
+			if (!n8n.ready) throw new Error('n8n did not start');
+			const data = { apiKey: ctx.sandbox.apiKey, baseUrl: ctx.sandbox.url };
+			const res = await credentialTest(n8n, 'Argos Faces (valid key)', data);
+			assert.equal(res.status, 'OK', `credential test answered ${JSON.stringify(res)}`);
+		});
+
+		step('testing the credential through n8n (disabled key -> rejected)', get, async () => {
+			if (!n8n.ready) throw new Error('n8n did not start');
+			const data = { apiKey: ctx.sandbox.disabledApiKey, baseUrl: ctx.sandbox.url };
+			const res = await credentialTest(n8n, 'Argos Faces (disabled key)', data);
+			assert.equal(res.status, 'Error', `credential test answered ${JSON.stringify(res)}`);
+			assert.match(res.message, /reject/i, 'the message should say the key was rejected');
+		});
+
+		let webhookPath;
+		step('creating the credential and activating the webhook workflow (public API)', get, async () => {
+			if (!n8n.ready) throw new Error('n8n did not start');
+			const created = await n8n.api('POST', '/credentials', {
+				name: 'Argos Faces sandbox (API)',
+				type: wf.CRED_TYPE,
+				data: { apiKey: ctx.sandbox.apiKey, baseUrl: ctx.sandbox.url },
+			});
+			webhookPath = `argos-add-${version.replace(/\./g, '-')}`;
+			const body = wf.webhookAddWorkflow({
+				name: 'Argos Faces webhook (e2e)',
+				webhookPath,
+				collectionId: ctx.sandbox.collections.demo,
+				credential: { id: created.id, name: created.name },
+			});
+			const w = await n8n.api('POST', '/workflows', body);
+			await n8n.api('POST', `/workflows/${w.id}/activate`);
+			n8n.webhookWorkflowId = w.id;
+		});
+
+		step('posting a selfie to the webhook -> Argos Faces Add -> Success (faceId)', get, async () => {
+			if (!webhookPath) throw new Error('the webhook workflow was not activated');
+			const file = path.join(wf.IMAGES_DIR, 'astronaut.jpg');
+			const res = await n8n.callWebhook(webhookPath, {
+				method: 'POST',
+				body: () => multipart(file, 'image/jpeg', { userName: 'eileen.collins@example.com' }),
+			});
+			assert.equal(res.status, 200, `webhook answered ${res.status}: ${res.text.slice(0, 500)}`);
+			const item = Array.isArray(res.json) ? res.json[0] : res.json;
+			assert.ok(item && typeof item.faceId === 'string' && item.faceId.length > 0, `no faceId in ${res.text.slice(0, 500)}`);
+			assert.equal(item.userName, 'eileen.collins@example.com');
+			const face = ctx.sandbox
+				.state()
+				.collections.find((c) => c.id === ctx.sandbox.collections.demo)
+				.faces.find((f) => f.faceId === item.faceId);
+			assert.ok(face, 'the sandbox does not hold the returned faceId');
+			assert.equal(face.faceKey, 'eileen-collins', 'the sandbox did not receive the uploaded picture');
+		});
+
+		step('posting a spoof selfie to the webhook -> Failed (error 6015 with its description)', get, async () => {
+			if (!webhookPath) throw new Error('the webhook workflow was not activated');
+			const file = path.join(wf.IMAGES_DIR, 'spoof-screen-photo.jpg');
+			const res = await n8n.callWebhook(webhookPath, {
+				method: 'POST',
+				body: () => multipart(file, 'image/jpeg', { userName: 'spoofer@example.com' }),
+			});
+			assert.equal(res.status, 422, `webhook answered ${res.status}: ${res.text.slice(0, 500)}`);
+			const item = Array.isArray(res.json) ? res.json[0] : res.json;
+			assert.ok(item && item.error, `no error object in ${res.text.slice(0, 500)}`);
+			assert.equal(item.error.code, 6015);
+			assert.ok(typeof item.error.description === 'string' && item.error.description.length > 20, 'error.description missing');
+			assert.match(item.error.description, /selfie|photo|camera|retake/i);
+		});
+
+		if (version.startsWith('2.') && process.env.ARGOS_E2E_SCREENSHOTS !== '0') {
+			step('taking the editor screenshots (canvas after a run, parameter panel)', get, async () => {
+				if (!n8n.ready) throw new Error('n8n did not start');
+				const { takeScreenshots } = require('./screenshot');
+				const outDir = path.join(RUN_DIR, 'screenshots');
+				const t = Date.now();
+				if (!onboardingId) throw new Error('the onboarding workflow was not imported');
+				const shots = await takeScreenshots({
+					n8n,
+					workflowId: onboardingId,
+					nodeName: onboardingNode,
+					outDir,
+					log: (m) => log(`screenshot: ${m}`),
+				});
+				timings['screenshots'] = `${((Date.now() - t) / 1000).toFixed(1)} s`;
+				for (const f of Object.values(shots)) assert.ok(fs.statSync(f).size > 10_000, `${f} looks empty`);
+				log(`screenshots in ${outDir}`);
+			});
+		}
+	});
+}
+
+// ---------- helpers ----------
+
+async function fetchJson(url, n8n) {
+	const res = await fetch(url, { headers: n8n.cookie ? { cookie: n8n.cookie, 'browser-id': 'argos-e2e-browser' } : {} });
+	const text = await res.text();
+	assert.equal(res.status, 200, `GET ${url} -> ${res.status}: ${text.slice(0, 200)}`);
+	return JSON.parse(text);
+}
+
+function iconUrls(type) {
+	const u = type.iconUrl;
+	if (!u) return [];
+	if (typeof u === 'string') return [u];
+	return [u.light, u.dark].filter(Boolean);
+}
+
+/**
+ * n8n's own credential test, as the editor runs it when a credential is saved: the credential is stored
+ * (public API), then POST /rest/credentials/test with its id and data. Returns { status, message }.
+ */
+async function credentialTest(n8n, name, data) {
+	const saved = await n8n.api('POST', '/credentials', { name, type: wf.CRED_TYPE, data });
+	const r = await n8n.rest('POST', '/rest/credentials/test', {
+		credentials: { id: saved.id, name, type: wf.CRED_TYPE, data },
+	});
+	if (r.status !== 200) throw new Error(`POST /rest/credentials/test -> ${r.status}: ${r.text.slice(0, 300)}`);
+	return r.body.data ?? r.body;
+}
+
+function multipart(file, type, fields) {
+	const fd = new FormData();
+	for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+	fd.append('data', new Blob([fs.readFileSync(file)], { type }), path.basename(file));
+	return fd;
+}
+
+process.on('exit', (code) => {
+	if (code !== 0 || failures > 0) process.stderr.write(`\ne2e: logs kept in ${RUN_DIR}\n`);
+});

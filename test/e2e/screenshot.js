@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Screenshots of the real n8n editor (2.41.1) with the Argos Faces node, taken with Debian's Chromium
+ * driven by playwright-core:
+ *   canvas.png      the onboarding demo after a run: Argos Faces with its Success and Failed branches
+ *   parameters.png  the Argos Faces parameter panel (node details view) after that run
+ *
+ * `npm run screenshot` sets everything up itself (installs, pack, sandbox, n8n 2.41.1 with the tarball,
+ * the demo workflow) and writes docs/images/. `npm run test:e2e` calls takeScreenshots() on its running
+ * 2.41.1 instance and writes into its run folder instead. Options: --out=<dir>, ARGOS_E2E_SKIP_BUILD=1.
+ */
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
+];
+const DEMO_WORKFLOW_ID = 'argosOnboardingDemo';
+
+function ensureChromium(log) {
+	if (fs.existsSync(CHROMIUM)) return;
+	log('installing Debian chromium (apt-get install -y chromium)');
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	let r = spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], { stdio: 'inherit', env });
+	if (r.status !== 0) {
+		spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+		r = spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], { stdio: 'inherit', env });
+	}
+	if (r.status !== 0 || !fs.existsSync(CHROMIUM)) throw new Error('could not install chromium with apt-get');
+}
+
+async function sleep(ms) {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Closes toasts, banners and pop-ups that would cover the canvas. */
+async function tidy(page) {
+	await page.keyboard.press('Escape').catch(() => {});
+	await page
+		.evaluate(() => {
+			for (const el of document.querySelectorAll('.el-notification, [data-test-id="banners"], .el-overlay, [role="tooltip"]')) {
+				el.remove();
+			}
+		})
+		.catch(() => {});
+}
+
+/**
+ * Logs into the editor of a running n8n (owner set up), opens the demo workflow, runs it, and saves
+ * canvas.png and parameters.png into outDir. Returns { canvas, parameters } file paths.
+ */
+async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_WORKFLOW_ID, nodeName = 'Argos Faces' }) {
+	const { OWNER } = require('./lib/n8n');
+	ensureChromium(log);
+	const { chromium } = require('playwright-core');
+	fs.mkdirSync(outDir, { recursive: true });
+	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-chromium-'));
+	const context = await chromium.launchPersistentContext(userDataDir, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		viewport: { width: 1440, height: 860 },
+		deviceScaleFactor: 1,
+		locale: 'en-US',
+		timezoneId: 'UTC',
+	});
+	const shots = { canvas: path.join(outDir, 'canvas.png'), parameters: path.join(outDir, 'parameters.png') };
+	try {
+		const page = context.pages()[0] || (await context.newPage());
+		page.setDefaultTimeout(60_000);
+
+		log('signing in');
+		await page.goto(`${n8n.baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
+		const email = page.locator('input[name="emailOrLdapLoginId"], input[name="email"], input[type="email"]').first();
+		await email.waitFor();
+		await email.fill(OWNER.email);
+		await page.locator('input[name="password"], input[type="password"]').first().fill(OWNER.password);
+		await page.keyboard.press('Enter');
+		await page.waitForURL((u) => !/\/signin/.test(u.pathname), { timeout: 60_000 });
+
+		log(`opening workflow ${workflowId}`);
+		await page.goto(`${n8n.baseUrl}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded' });
+		const argosNode = page.locator('[data-test-id="canvas-node"]', { hasText: nodeName }).first();
+		await argosNode.waitFor({ timeout: 90_000 });
+		await sleep(1000);
+		await tidy(page);
+
+		log('running the workflow from the editor');
+		const run = page.waitForResponse(
+			(r) => r.request().method() === 'POST' && /\/rest\/workflows\/[^/]+\/run/.test(new URL(r.url()).pathname),
+			{ timeout: 60_000 },
+		);
+		await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+		const res = await run;
+		if (!res.ok()) throw new Error(`the editor's run request answered ${res.status()}`);
+		// the run is done when the last nodes show their status
+		await argosNode.locator('[data-test-id="canvas-node-status-success"]').first().waitFor({ timeout: 90_000 });
+		await sleep(1500);
+		await tidy(page);
+		// zoom to fit
+		await page.locator('[data-test-id="zoom-to-fit"]').first().click({ timeout: 5000 }).catch(() => page.keyboard.press('1'));
+		await sleep(800);
+		await tidy(page);
+		await page.mouse.move(5, 5);
+		await sleep(300);
+		await page.screenshot({ path: shots.canvas });
+		log(`saved ${shots.canvas}`);
+
+		log('opening the Argos Faces node');
+		await argosNode.dblclick();
+		const ndv = page.locator('[data-test-id="ndv"]').first();
+		await ndv.waitFor({ timeout: 30_000 });
+		await page.locator('[data-test-id="node-parameters"]').first().waitFor({ timeout: 30_000 });
+		await sleep(1200);
+		await page.mouse.move(5, 5);
+		await page.screenshot({ path: shots.parameters });
+		log(`saved ${shots.parameters}`);
+		return shots;
+	} catch (err) {
+		const page = context.pages()[0];
+		if (page) {
+			const fail = path.join(outDir, 'failure.png');
+			await page.screenshot({ path: fail }).catch(() => {});
+			err.message += ` (browser screenshot at the failure: ${fail})`;
+		}
+		throw err;
+	} finally {
+		await context.close().catch(() => {});
+		fs.rmSync(userDataDir, { recursive: true, force: true });
+	}
+}
+
+module.exports = { takeScreenshots, CHROMIUM, CHROMIUM_ARGS };
+
+// ---------- standalone: npm run screenshot ----------
+async function main() {
+	const { ensureInstalls } = require('./install-n8n');
+	const { buildAndPack, installLikeN8n, REPO } = require('./lib/package');
+	const { N8nInstance, newId } = require('./lib/n8n');
+	const { stopAll } = require('./lib/proc');
+	const wf = require('./lib/workflows');
+	const outArg = process.argv.find((a) => a.startsWith('--out='));
+	const outDir = outArg ? path.resolve(outArg.slice(6)) : path.join(REPO, 'docs', 'images');
+	const log = (m) => process.stderr.write(`[screenshot ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+	const t0 = Date.now();
+	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-screenshot-'));
+	let sandbox;
+	let n8n;
+	let ok = false;
+	try {
+		const version = '2.41.1';
+		const installs = await ensureInstalls({ versions: [version], log });
+		const pack = await buildAndPack(path.join(runDir, 'pack'), {
+			logFile: path.join(runDir, 'build.log'),
+			skipBuild: process.env.ARGOS_E2E_SKIP_BUILD === '1',
+		});
+		const { startSandbox } = require(path.join(REPO, 'sandbox'));
+		sandbox = await startSandbox();
+		n8n = await new N8nInstance({
+			version,
+			n8nBin: installs.n8n[version].bin,
+			node: installs.node,
+			workDir: runDir,
+			extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: wf.IMAGES_DIR },
+		}).init();
+		await installLikeN8n(n8n.userFolder, pack.tgz, { env: n8n.env(), logFile: n8n.logFile });
+		const credential = { id: newId('argosCred'), name: 'Argos Faces sandbox' };
+		const credFile = path.join(runDir, 'credentials.json');
+		fs.writeFileSync(
+			credFile,
+			JSON.stringify([{ ...credential, type: wf.CRED_TYPE, data: { apiKey: sandbox.apiKey, baseUrl: sandbox.url } }]),
+		);
+		await n8n.cliOk(['import:credentials', `--input=${credFile}`]);
+		const { workflow, argosNodeName } = wf.onboardingWorkflow({ collectionId: sandbox.collections.onboarding, credential });
+		const wfFile = path.join(runDir, 'onboarding.workflow.json');
+		fs.writeFileSync(wfFile, JSON.stringify(workflow, null, 2));
+		await n8n.cliOk(['import:workflow', `--input=${wfFile}`]);
+		log('starting n8n');
+		await n8n.start();
+		await n8n.setupOwner();
+		const t1 = Date.now();
+		const shots = await takeScreenshots({ n8n, outDir, log, workflowId: workflow.id, nodeName: argosNodeName });
+		log(`browser part ${((Date.now() - t1) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		for (const f of Object.values(shots)) log(`wrote ${path.relative(process.cwd(), f)} (${fs.statSync(f).size} bytes)`);
+		ok = true;
+	} finally {
+		if (n8n) await n8n.stop().catch(() => {});
+		if (sandbox) await sandbox.close().catch(() => {});
+		await stopAll();
+		if (ok) fs.rmSync(runDir, { recursive: true, force: true });
+		else log(`logs kept in ${runDir}`);
+	}
+}
+
+if (require.main === module) {
+	main().catch((err) => {
+		process.stderr.write(`screenshot FAILED: ${err.stack || err.message}\n`);
+		process.exit(1);
+	});
+}
