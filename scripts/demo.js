@@ -46,7 +46,7 @@ const HARD_TIMEOUT_MS = 60_000;
 const out = createOutput();
 const { paint } = out;
 const started = Date.now();
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 class DemoFailure extends Error {}
 
@@ -240,7 +240,7 @@ async function main() {
 			],
 		];
 	});
-	const headers = ['APPLICANT', 'BRANCH', 'FACE ID — OR ERROR CODE, MESSAGE AND WHAT TO DO'];
+	const headers = ['APPLICANT', 'BRANCH', 'FACE ID  /  ERROR AND WHAT TO DO'];
 	for (const line of table({ headers, rows, width: out.width, paint })) out.write(line);
 	out.write();
 

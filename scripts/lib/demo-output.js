@@ -56,8 +56,8 @@ function wrap(text, size) {
 
 /**
  * Renders rows of cells; each cell is a string or an array of lines. Columns size to their widest line; the last
- * column takes the rest of `width` and its lines are word-wrapped (a line may carry a `style` function, applied
- * after wrapping, as { text, style }).
+ * column takes the rest of `width` and its lines are word-wrapped. A line is a string or { text, style?, hang? }:
+ * `style` colours it after wrapping, `hang` indents its continuation lines.
  * @returns {string[]} the lines, including a header and a rule
  */
 function table({ headers, rows, width, indent = 2, gap = 2, paint }) {
@@ -72,17 +72,22 @@ function table({ headers, rows, width, indent = 2, gap = 2, paint }) {
 	const pad = ' '.repeat(indent);
 	const sep = ' '.repeat(gap);
 	const style = (l) => (l.style ? l.style(l.text) : l.text);
+	// Wrap the last column first: the rule under its header is as long as its longest line.
+	const wrappedLast = cells.map((row) => {
+		const last = [];
+		for (const l of row[fixed]) {
+			const hang = l.hang ?? 0;
+			wrap(l.text, lastWidth - hang).forEach((text, i) => last.push({ text: (i === 0 ? '' : ' '.repeat(hang)) + text, style: l.style }));
+		}
+		return last;
+	});
+	const lastRule = Math.max(visibleLength(headers[fixed]), ...wrappedLast.flat().map((l) => visibleLength(l.text)));
 	const out = [];
 	const header = headers.map((h, c) => (c < fixed ? padEnd(h, widths[c]) : h)).join(sep);
 	out.push(pad + (paint ? paint.bold(header) : header));
-	out.push(pad + [...widths, Math.min(lastWidth, Math.max(visibleLength(headers[fixed]), 40))].map((w) => '─'.repeat(w)).join(sep));
+	out.push(pad + [...widths, lastRule].map((w) => '─'.repeat(w)).join(sep));
 	cells.forEach((row, r) => {
-		const last = [];
-		for (const l of row[fixed]) {
-			const indentOf = l.hang ?? 0;
-			const wrapped = wrap(l.text, lastWidth - indentOf);
-			wrapped.forEach((text, i) => last.push({ text: (i === 0 ? '' : ' '.repeat(indentOf)) + text, style: l.style }));
-		}
+		const last = wrappedLast[r];
 		const height = Math.max(last.length, ...row.slice(0, fixed).map((c) => c.length));
 		for (let i = 0; i < height; i++) {
 			const parts = widths.map((w, c) => padEnd(row[c][i] ? style(row[c][i]) : '', w));
