@@ -172,6 +172,7 @@ async function main() {
 	}
 	const { workflow, argos, read, collectionId, branchNames } = readWorkflow();
 
+	out.write(); // after npm's and gulp's lines
 	out.write(`${paint.bold('Argos Faces demo')}${paint.dim(" — the onboarding workflow in n8n's engine, on the local ARGOS sandbox")}`);
 	out.write();
 	const fact = (label, value) => out.write(`  ${paint.dim(label.padEnd(12))}${value}`);
