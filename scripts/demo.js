@@ -77,6 +77,13 @@ function finish(code) {
 	});
 }
 
+// `npm run demo | head`: the reader went away; stop what was started instead of crashing on EPIPE.
+process.stdout.on('error', async (error) => {
+	if (error.code !== 'EPIPE') throw error;
+	await cleanup();
+	process.stderr.write('demo: stdout was closed before the demo finished; stopped\n');
+	process.exit(1);
+});
 for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.once(signal, async () => {
 		process.stderr.write(`\ndemo: ${signal}, stopping the sandbox\n`);
