@@ -47,7 +47,7 @@ test('50 parallel mixed requests with latency overlap instead of queueing', asyn
 	);
 	const wall = Date.now() - t0;
 	expect(res.every((r) => r.status === 200)).toBe(true);
-	expect(wall).toBeLessThan(600);
+	expect(wall).toBeLessThan(2000); // serialised: 50 x 100 ms = 5 s
 });
 
 test('benchmark profile: 200 requests at concurrency 16 with 50 ms latency take about the ideal time', async () => {
@@ -62,6 +62,8 @@ test('benchmark profile: 200 requests at concurrency 16 with 50 ms latency take 
 			});
 			req.on('error', reject);
 		});
+	await pool(32, 16, get); // warm-up: JIT and connection pool, so the measurement is about the sandbox
+	sb.clearRequests();
 	const t0 = Date.now();
 	const res = await pool(200, 16, get);
 	const wall = Date.now() - t0;
@@ -70,9 +72,21 @@ test('benchmark profile: 200 requests at concurrency 16 with 50 ms latency take 
 	expect(res.every((r) => r.status === 200)).toBe(true);
 	expect(res.filter((r) => r.reused).length).toBeGreaterThan(150);
 	expect(wall).toBeGreaterThanOrEqual(ideal - 5);
-	// Serialising anywhere would take 200 x 50 ms = 10 s; the slack covers JIT warm-up and parallel jest workers.
-	expect(wall).toBeLessThan(ideal * 2);
-	for (const e of sb.requests()) expect(e.durationMs).toBeGreaterThanOrEqual(49);
+	// Serialising anywhere would take 200 x 50 ms = 10 s. The bound is loose because this box may be busy with
+	// other jest workers; the overlap check below is the precise one.
+	expect(wall).toBeLessThan(ideal * 3);
+	const log = sb.requests();
+	for (const e of log) expect(e.durationMs).toBeGreaterThanOrEqual(49);
+	// How many requests were inside the sandbox at once: should approach the client's concurrency of 16.
+	const events = log.flatMap((e) => {
+		const start = Date.parse(e.startedAt);
+		return [[start, 1], [start + e.durationMs, -1]];
+	});
+	events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+	let now = 0;
+	let peak = 0;
+	for (const [, d] of events) peak = Math.max(peak, (now += d));
+	expect(peak).toBeGreaterThanOrEqual(12);
 });
 
 test('parallel adds with random faults keep the store consistent', async () => {
