@@ -136,17 +136,19 @@ class FaultSchedule {
 
 	/** Returns the fault for this request ({...action, source, ruleId?}) or null. Mutates counters. */
 	decide(method, path) {
-		for (let i = 0; i < this.rules.length; i++) {
-			const r = this.rules[i];
+		let chosen = null;
+		// Every matching rule counts the request against its own skip, so `skip: N` always means "the (N+1)th
+		// matching request since the rule was added", whatever other rules do. Among rules whose skip is used
+		// up, the earliest added fires; the others keep waiting.
+		for (const r of this.rules) {
 			if (!matches(r.match, method, path)) continue;
-			// The first matching rule owns the request: while it is skipping, later rules do not see it.
-			if (r.skip > 0) {
-				r.skip--;
-				break;
-			}
-			r.fired++;
-			if (r.count > 0 && --r.count === 0) this.rules.splice(i, 1);
-			const { id, match, skip, count, fired, ...action } = r;
+			if (r.skip > 0) r.skip--;
+			else if (!chosen) chosen = r;
+		}
+		if (chosen) {
+			chosen.fired++;
+			if (chosen.count > 0 && --chosen.count === 0) this.rules.splice(this.rules.indexOf(chosen), 1);
+			const { id, match, skip, count, fired, ...action } = chosen;
 			return { ...action, source: 'rule', ruleId: id };
 		}
 		const rnd = this.random;

@@ -57,7 +57,7 @@ export interface FaultMatch {
 
 export interface FaultRule extends FaultAnswer {
 	match?: FaultMatch;
-	/** Let this many matching requests through first (default 0). */
+	/** Let this many matching requests through first, counted from when the rule is added (default 0). */
 	skip?: number;
 	/** Fire this many times (default 1, -1 = forever). */
 	count?: number;

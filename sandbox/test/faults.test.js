@@ -164,6 +164,20 @@ describe('rule scheduling', () => {
 		expect(got).toEqual([503, 503, 429, 200]);
 	});
 
+	test('skip counts from when each rule was added, independently of other rules', async () => {
+		sb.addFaults([0, 2, 4].map((skip) => ({ action: 'status', status: 500 + skip, skip })));
+		const got = [];
+		for (let i = 0; i < 6; i++) got.push((await listDemo()).status);
+		expect(got).toEqual([500, 200, 502, 200, 504, 200]);
+	});
+
+	test('a ready rule waits while an earlier rule fires', async () => {
+		sb.addFaults([{ action: 'status', status: 503, count: 2 }, { action: 'status', status: 429, skip: 1 }]);
+		const got = [];
+		for (let i = 0; i < 4; i++) got.push((await listDemo()).status);
+		expect(got).toEqual([503, 503, 429, 200]);
+	});
+
 	test('count -1 fires until cleared', async () => {
 		sb.addFaults({ action: 'status', status: 500, count: -1 });
 		for (let i = 0; i < 5; i++) expect((await listDemo()).status).toBe(500);
