@@ -249,12 +249,11 @@ for (const version of VERSIONS) {
 		});
 
 		let webhookPath;
-		step('creating the credential and activating the webhook workflow (public API)', get, async () => {
+		step('saving a credential (REST) and activating the webhook workflow (public API)', get, async () => {
 			if (!n8n.ready) throw new Error('n8n did not start');
-			const created = await n8n.api('POST', '/credentials', {
-				name: 'Argos Faces sandbox (API)',
-				type: wf.CRED_TYPE,
-				data: { apiKey: ctx.sandbox.apiKey, baseUrl: ctx.sandbox.url },
+			const created = await createCredential(n8n, 'Argos Faces sandbox (webhook)', {
+				apiKey: ctx.sandbox.apiKey,
+				baseUrl: ctx.sandbox.url,
 			});
 			webhookPath = `argos-add-${version.replace(/\./g, '-')}`;
 			const body = wf.webhookAddWorkflow({
@@ -285,6 +284,19 @@ for (const version of VERSIONS) {
 				.faces.find((f) => f.faceId === item.faceId);
 			assert.ok(face, 'the sandbox does not hold the returned faceId');
 			assert.equal(face.faceKey, 'eileen-collins', 'the sandbox did not receive the uploaded picture');
+
+			// each version's default binary data mode: 2.x keeps the upload on disk (filesystem-v2) and
+			// the node must read it through n8n's helpers; 1.x keeps it in memory (base64 in the item)
+			const stored = binaryFiles(n8n.userFolder, n8n.webhookWorkflowId);
+			const uploaded = sha256(fs.readFileSync(file));
+			if (n8n.major >= 2) {
+				assert.ok(
+					stored.some((f) => sha256(fs.readFileSync(f)) === uploaded),
+					`n8n ${version} should have stored the upload in filesystem mode under .n8n/storage (found ${stored.length} files)`,
+				);
+			} else {
+				assert.equal(stored.length, 0, `n8n ${version} should keep binaries in memory by default`);
+			}
 		});
 
 		step('posting a spoof selfie to the webhook -> Failed (error 6015 with its description)', get, async () => {
@@ -341,16 +353,53 @@ function iconUrls(type) {
 }
 
 /**
+ * Saves a credential the way the editor does (POST /rest/credentials). The public API's
+ * POST /api/v1/credentials is not used: on 1.123.81 it validates `data` against a schema that also
+ * requires the `allowedDomains` field n8n 1.x adds to every credential with an `authenticate` block.
+ */
+async function createCredential(n8n, name, data) {
+	const saved = await n8n.restOk('POST', '/rest/credentials', { name, type: wf.CRED_TYPE, data });
+	assert.ok(saved && saved.id, `no id in the saved credential: ${JSON.stringify(saved).slice(0, 300)}`);
+	return saved;
+}
+
+/**
  * n8n's own credential test, as the editor runs it when a credential is saved: the credential is stored
  * (public API), then POST /rest/credentials/test with its id and data. Returns { status, message }.
  */
 async function credentialTest(n8n, name, data) {
-	const saved = await n8n.api('POST', '/credentials', { name, type: wf.CRED_TYPE, data });
+	const saved = await createCredential(n8n, name, data);
 	const r = await n8n.rest('POST', '/rest/credentials/test', {
 		credentials: { id: saved.id, name, type: wf.CRED_TYPE, data },
 	});
 	if (r.status !== 200) throw new Error(`POST /rest/credentials/test -> ${r.status}: ${r.text.slice(0, 300)}`);
 	return r.body.data ?? r.body;
+}
+
+const sha256 = (buf) => require('node:crypto').createHash('sha256').update(buf).digest('hex');
+
+/** Binary data files n8n stored on disk for a workflow's executions (2.x: .n8n/storage/workflows/<id>/...). */
+function binaryFiles(userFolder, workflowId) {
+	const out = [];
+	const roots = [
+		path.join(userFolder, '.n8n', 'storage', 'workflows', String(workflowId)),
+		path.join(userFolder, '.n8n', 'binaryData', 'workflows', String(workflowId)),
+	];
+	const walk = (dir) => {
+		let entries = [];
+		try {
+			entries = fs.readdirSync(dir, { withFileTypes: true });
+		} catch {
+			return;
+		}
+		for (const e of entries) {
+			const p = path.join(dir, e.name);
+			if (e.isDirectory()) walk(p);
+			else if (!e.name.endsWith('.metadata')) out.push(p);
+		}
+	};
+	roots.forEach(walk);
+	return out;
 }
 
 function multipart(file, type, fields) {

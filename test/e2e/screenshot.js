@@ -114,6 +114,7 @@ async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_
 		await sleep(800);
 		await tidy(page);
 		await page.mouse.move(5, 5);
+		await page.evaluate(() => document.activeElement && document.activeElement.blur && document.activeElement.blur());
 		await sleep(300);
 		await page.screenshot({ path: shots.canvas });
 		log(`saved ${shots.canvas}`);

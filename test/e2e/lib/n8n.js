@@ -128,8 +128,10 @@ class N8nInstance {
 			}
 			try {
 				const res = await fetch(`${this.baseUrl}/rest/settings`, { signal: AbortSignal.timeout(2000) });
-				if (res.status === 200) {
-					await res.arrayBuffer();
+				await res.arrayBuffer();
+				// /rest/settings may answer before every REST route is mounted (seen with 1.x and 2.x:
+				// "Cannot POST /rest/owner/setup"); the editor line is printed once start-up is complete
+				if (res.status === 200 && /Editor is now accessible via/.test(this.log())) {
 					this.startMs = Date.now() - started;
 					return this.startMs;
 				}
@@ -221,7 +223,11 @@ class N8nInstance {
 
 	/** Owner account, login cookie and a public-API key with every scope. */
 	async setupOwner() {
-		const setup = await this.rest('POST', '/rest/owner/setup', OWNER);
+		let setup = await this.rest('POST', '/rest/owner/setup', OWNER);
+		for (const until = Date.now() + 30_000; setup.status === 404 && Date.now() < until; ) {
+			await sleep(500);
+			setup = await this.rest('POST', '/rest/owner/setup', OWNER);
+		}
 		if (setup.status !== 200) {
 			throw new Error(`POST /rest/owner/setup -> ${setup.status}: ${setup.text.slice(0, 300)} (log: ${this.logFile})`);
 		}
