@@ -59,7 +59,8 @@ function step(name, inst, fn) {
 			err.message = `while ${name}: ${err.message}${where}`;
 			throw err;
 		} finally {
-			timings[`${name}`] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+			const who = inst && inst() ? `n8n ${inst().version}: ` : '';
+			timings[`${who}${name}`] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
 		}
 	});
 }
@@ -101,12 +102,13 @@ for (const version of VERSIONS) {
 		/** @type {N8nInstance} */
 		let n8n;
 		const get = () => n8n;
-		const suiteStart = Date.now();
+		let suiteStart;
 		let credential;
 		let onboardingId;
 		let onboardingNode;
 
 		before(async () => {
+			suiteStart = Date.now();
 			const inst = ctx.installs.n8n[version];
 			n8n = await new N8nInstance({
 				version,

@@ -123,10 +123,24 @@ async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_
 		await argosNode.dblclick();
 		const ndv = page.locator('[data-test-id="ndv"]').first();
 		await ndv.waitFor({ timeout: 30_000 });
-		await page.locator('[data-test-id="node-parameters"]').first().waitFor({ timeout: 30_000 });
+		const params = page.locator('[data-test-id="node-parameters"]').first();
+		await params.waitFor({ timeout: 30_000 });
 		await sleep(1200);
 		await page.mouse.move(5, 5);
-		await page.screenshot({ path: shots.parameters });
+		// the parameter panel and the output beside it; the input panel (which shows the local folder the
+		// pictures were read from) is left out
+		const ndvBox = await ndv.boundingBox();
+		const paramBox = await params.boundingBox();
+		const clip =
+			ndvBox && paramBox
+				? {
+						x: Math.max(0, paramBox.x - 16),
+						y: ndvBox.y,
+						width: ndvBox.x + ndvBox.width - Math.max(0, paramBox.x - 16),
+						height: ndvBox.height,
+					}
+				: undefined;
+		await page.screenshot({ path: shots.parameters, clip });
 		log(`saved ${shots.parameters}`);
 		return shots;
 	} catch (err) {
