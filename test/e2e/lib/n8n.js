@@ -111,10 +111,12 @@ class N8nInstance {
 		return r;
 	}
 
-	/** `n8n start`; resolves when REST answers (GET /rest/settings 200). */
+	/** `n8n start`; resolves when REST answers, n8n reports ready and has printed its editor URL. */
 	async start({ timeoutMs = 180_000 } = {}) {
 		const started = Date.now();
 		fs.appendFileSync(this.logFile, `\n===== n8n start (port ${this.port}, broker ${this.brokerPort}) =====\n`);
+		// Only this start's lines count: the log file also holds earlier runs of this instance.
+		const logOffset = this.log().length;
 		this.proc = startProcess(this.node.bin, [this.n8nBin, 'start'], {
 			env: this.env(),
 			cwd: this.workDir,
@@ -131,7 +133,10 @@ class N8nInstance {
 				await res.arrayBuffer();
 				// /rest/settings may answer before every REST route is mounted (seen with 1.x and 2.x:
 				// "Cannot POST /rest/owner/setup"); the editor line is printed once start-up is complete
-				if (res.status === 200 && /Editor is now accessible via/.test(this.log())) {
+				// While migrating, /rest/settings can also answer 200 "n8n is starting up"; readiness is 200 only once done.
+				const ready = await fetch(`${this.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2000) });
+				await ready.arrayBuffer();
+				if (res.status === 200 && ready.status === 200 && /Editor is now accessible via/.test(this.log().slice(logOffset))) {
 					this.startMs = Date.now() - started;
 					return this.startMs;
 				}
