@@ -4,6 +4,7 @@
 # Needs (Debian 12): imagemagick webp.
 set -euo pipefail
 cd "$(dirname "$0")"
+ROOT=$(cd ../.. && pwd)
 IM=/usr/bin/convert           # Debian's ImageMagick 6 (a /usr/local/bin/convert stand-in may shadow it)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -40,25 +41,7 @@ $IM "$DATA/astronaut.png" +profile '*' -modulate 105,55 -blur 0x1.2 \
   -set comment 'ARGOS-SANDBOX:SPOOF' -quality 75 spoof-screen-photo.jpg
 
 # 4. Not a photo: a one-page PDF (text only), which the node rejects before any request.
-node -e '
-const objs = [
-  "<< /Type /Catalog /Pages 2 0 R >>",
-  "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-  "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-  null,
-  "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-];
-const text = "BT /F1 20 Tf 60 760 Td (Applicant ID form - not a selfie) Tj 0 -30 Td /F1 12 Tf (This PDF was uploaded where a face photo was expected.) Tj ET";
-objs[3] = "<< /Length " + text.length + " >>\nstream\n" + text + "\nendstream";
-let out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
-const offsets = [];
-objs.forEach((o, i) => { offsets.push(Buffer.byteLength(out, "latin1")); out += (i + 1) + " 0 obj\n" + o + "\nendobj\n"; });
-const xref = Buffer.byteLength(out, "latin1");
-out += "xref\n0 " + (objs.length + 1) + "\n0000000000 65535 f \n";
-for (const off of offsets) out += String(off).padStart(10, "0") + " 00000 n \n";
-out += "trailer\n<< /Size " + (objs.length + 1) + " /Root 1 0 R >>\nstartxref\n" + xref + "\n%%EOF\n";
-require("fs").writeFileSync("not-a-photo.pdf", Buffer.from(out, "latin1"));
-'
+node "$ROOT/scripts/lib/make-pdf.js" not-a-photo.pdf 595 842 "Applicant ID form - not a selfie" "This PDF was uploaded where a face photo was expected."
 
 ls -l
 du -ch astronaut.jpg astronaut.webp cameraman.jpg spoof-screen-photo.jpg not-a-photo.pdf | tail -1

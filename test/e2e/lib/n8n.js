@@ -25,6 +25,16 @@ const V2_DISABLED_MODULES = [
 	'instance-registry',
 ];
 
+
+/** The body as JSON, or undefined when it is not JSON (an HTML error page, an empty body). */
+function parseJson(text) {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
 class N8nInstance {
 	/**
 	 * @param {object} o
@@ -188,12 +198,7 @@ class N8nInstance {
 		}
 		if (raw) return res;
 		const text = await res.text();
-		let parsed;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			parsed = undefined;
-		}
+		const parsed = parseJson(text);
 		return { status: res.status, body: parsed, text, headers: res.headers };
 	}
 
@@ -214,12 +219,7 @@ class N8nInstance {
 			signal: AbortSignal.timeout(60_000),
 		});
 		const text = await res.text();
-		let parsed;
-		try {
-			parsed = JSON.parse(text);
-		} catch {
-			parsed = undefined;
-		}
+		const parsed = parseJson(text);
 		if (res.status < 200 || res.status >= 300) {
 			throw new Error(`public API ${method} ${urlPath} -> ${res.status}: ${text.slice(0, 500)} (log: ${this.logFile})`);
 		}
