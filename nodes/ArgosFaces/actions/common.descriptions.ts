@@ -131,7 +131,8 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
  * one an expression produced for a single item only fails that item.
  */
 export function parameterError(this: IExecuteFunctions, name: string, error: FaceError): FaceError {
-	const raw = this.getNode().parameters[name];
+	// `name` may be a path into a collection, e.g. options.term.
+	const raw = name.split('.').reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], this.getNode().parameters);
 	const isExpression = typeof raw === 'string' && raw.startsWith('=');
 	return new FaceError(error.info, !isExpression);
 }

@@ -65,11 +65,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const term = String(this.getNodeParameter('options.term', itemIndex, '') ?? '').trim();
-	if (term && term.length < 5) {
-		const raw = (this.getNode().parameters.options as IDataObject | undefined)?.term;
-		const error = localError('TERM_TOO_SHORT', { term });
-		throw typeof raw === 'string' && raw.startsWith('=') ? error : parameterError.call(this, 'options', error);
-	}
+	if (term && term.length < 5) throw parameterError.call(this, 'options.term', localError('TERM_TOO_SHORT', { term }));
 	const faces: IDataObject[] = [];
 	for (let page = 1; ; page++) {
 		const body = await api.request<FaceListResponse & IDataObject>({
