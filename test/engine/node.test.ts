@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
-import { API_ERRORS } from '../../nodes/ArgosFaces/transport/errors';
+import { API_ERRORS } from '../../nodes/ArgosFaces/errors';
 import { argosWorkflow, errorOf, IMAGES, image, NODE, outputsOf, type FixtureItem } from './helpers';
 
 let sb: Sandbox;

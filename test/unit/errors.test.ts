@@ -7,10 +7,10 @@ import {
 	networkError,
 	outcomeUnknown,
 	parseErrorCode,
-} from '../../nodes/ArgosFaces/transport/errors';
-import type { FaceOperation } from '../../nodes/ArgosFaces/helpers/interfaces';
+} from '../../nodes/ArgosFaces/errors';
+import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
 
-const OPERATIONS: FaceOperation[] = ['add', 'search', 'getAll', 'deleteFace'];
+const OPERATIONS: OperationName[] = ['add', 'search', 'getAll', 'deleteFace'];
 
 describe('error table', () => {
 	it('has an entry for every documented code 6010–6040', () => {

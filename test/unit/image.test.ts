@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { base64ByteLength, parseBase64Input, sniffImageFormat } from '../../nodes/ArgosFaces/helpers/image';
-import { FaceError } from '../../nodes/ArgosFaces/transport/errors';
+import { FaceError } from '../../nodes/ArgosFaces/errors';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/images', name));
 

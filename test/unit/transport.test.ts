@@ -1,5 +1,5 @@
 import { backoffMs, normaliseBaseUrl, parseRetryAfter, RETRY_AFTER_CAP_MS } from '../../nodes/ArgosFaces/transport';
-import { FaceError } from '../../nodes/ArgosFaces/transport/errors';
+import { FaceError } from '../../nodes/ArgosFaces/errors';
 
 describe('Base URL rule', () => {
 	it.each([

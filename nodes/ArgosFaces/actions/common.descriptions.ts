@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ImageParameters } from '../helpers/image';
-import { FaceError, localError } from '../transport/errors';
+import { FaceError, localError } from '../errors';
 
 export const collectionIdField: INodeProperties = {
 	displayName: 'Collection ID',

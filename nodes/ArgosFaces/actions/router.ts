@@ -9,12 +9,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { FaceOperation } from '../helpers/interfaces';
+import type { FaceErrorInfo } from '../errors';
+import { FaceError, localError } from '../errors';
+import type { OperationName } from '../helpers/interfaces';
 import { ArgosApi, normaliseBaseUrl } from '../transport';
-import type { FaceErrorInfo } from '../transport/errors';
-import { FaceError, localError } from '../transport/errors';
 import * as face from './face/Face.resource';
 import { runPool } from './pool';
+
+/** One operation file: runs one item and returns its Success outputs, or throws a FaceError. */
+type OperationModule = { execute: (this: IExecuteFunctions, itemIndex: number, api: ArgosApi) => Promise<IDataObject[]> };
+
+const resources: Record<string, Partial<Record<OperationName, OperationModule>>> = { face };
 
 type Outcome = { ok: IDataObject[] } | { failed: FaceErrorInfo };
 
@@ -35,7 +40,10 @@ function toNodeError(this: IExecuteFunctions, error: FaceError, itemIndex: numbe
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as FaceOperation;
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as OperationName;
+	const run = resources[resource]?.[operation];
+	if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}" of resource "${resource}"`);
 	// Concurrency, retries and timeout shape the whole run, so they are read once, from the first item.
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const continueOnFail = this.continueOnFail();
@@ -60,7 +68,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const work = async (i: number) => {
 		const api = new ArgosApi(this, settings, operation);
 		try {
-			outcomes[i] = { ok: await face[operation].execute.call(this, i, api) };
+			outcomes[i] = { ok: await run.execute.call(this, i, api) };
 			succeeded = true;
 		} catch (caught) {
 			const error = asFaceError(caught, api.attempts);

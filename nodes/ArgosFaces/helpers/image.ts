@@ -6,7 +6,7 @@
  */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { localError } from '../transport/errors';
+import { localError } from '../errors';
 import type { EncodedImage } from './interfaces';
 
 interface Sniffed {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** Operation values double as module names in actions/face (`delete` is a reserved word). */
-export type FaceOperation = 'add' | 'search' | 'getAll' | 'deleteFace';
+/** Operation values double as module names under actions/<resource>/ (`delete` is a reserved word). */
+export type OperationName = 'add' | 'search' | 'getAll' | 'deleteFace';
 
 /** POST /modules/faces */
 export interface AddFaceResponse {

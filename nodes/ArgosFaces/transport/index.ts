@@ -11,8 +11,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { FaceOperation } from '../helpers/interfaces';
-import type { FaceErrorInfo } from './errors';
+import type { OperationName } from '../helpers/interfaces';
+import type { FaceErrorInfo } from '../errors';
 import {
 	FaceError,
 	fromApiResponse,
@@ -21,7 +21,7 @@ import {
 	networkError,
 	outcomeUnknown,
 	parseErrorCode,
-} from './errors';
+} from '../errors';
 
 export const DEFAULT_BASE_URL = 'https://idverify-api.argosidentity.com';
 
@@ -65,7 +65,7 @@ const BACKOFF_CAP_MS = 8000;
 /** A Retry-After longer than this is not waited for: the item fails and says so. */
 export const RETRY_AFTER_CAP_MS = 60000;
 
-const WRITES: ReadonlySet<FaceOperation> = new Set(['add', 'deleteFace']);
+const WRITES: ReadonlySet<OperationName> = new Set(['add', 'deleteFace']);
 const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const CUT_OFF = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED_RESET', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
 
@@ -123,7 +123,7 @@ function parseBody(raw: unknown): IDataObject | undefined {
 	}
 }
 
-function classifyResponse(operation: FaceOperation, response: IN8nHttpFullResponse): Attempt {
+function classifyResponse(operation: OperationName, response: IN8nHttpFullResponse): Attempt {
 	const status = response.statusCode;
 	const body = parseBody(response.body);
 	const ok = status >= 200 && status < 300;
@@ -144,7 +144,7 @@ export class ArgosApi {
 	constructor(
 		private readonly fn: IExecuteFunctions,
 		private readonly settings: ApiSettings,
-		readonly operation: FaceOperation,
+		readonly operation: OperationName,
 	) {}
 
 	get maxRetries(): number {

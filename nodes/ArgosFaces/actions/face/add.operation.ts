@@ -5,7 +5,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { loadImage } from '../../helpers/image';
 import type { AddFaceResponse, SearchOutput } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
-import { FaceError, invalidResponse, outcomeUnknown } from '../../transport/errors';
+import { FaceError, invalidResponse, outcomeUnknown } from '../../errors';
 import {
 	collectionIdField,
 	imageFields,

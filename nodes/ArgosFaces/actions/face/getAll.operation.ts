@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FaceListResponse } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
-import { localError } from '../../transport/errors';
+import { localError } from '../../errors';
 import {
 	collectionIdField,
 	optionsCollection,

@@ -1,0 +1,188 @@
+/**
+ * The one table that turns what ARGOS (or the network, or our own input checks) says into an error a
+ * non-developer can act on. Every Failed item and every thrown error gets its text from here.
+ *
+ * ARGOS's three generations of docs disagree (see shared/argos-face-api.md): delete has three code lists,
+ * search two, and errorCode is typed number on some pages and string on others. So codes are looked up by
+ * number, operation-specific meanings override the shared one, and ARGOS's own message is always kept.
+ */
+import type { OperationName } from '../helpers/interfaces';
+import { FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
+import { LOCAL_ERRORS } from './local';
+import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';
+
+export type { FaceErrorInfo } from './types';
+export { LOCAL_ERRORS } from './local';
+
+/** Every documented ARGOS errorCode, all products: their code ranges do not overlap. */
+export const API_ERRORS: Record<number, CodeEntry> = { ...FACE_ID_ERRORS };
+
+/** Problems that doom every item of the run: the node throws if nothing succeeded yet. */
+const FATAL_CODES = new Set<number | string>([
+	6039,
+	6040,
+	'ACCESS_DENIED',
+	'ENDPOINT_NOT_FOUND',
+	'BASE_URL_INVALID',
+	'BASE_URL_INSECURE',
+]);
+
+export class FaceError extends Error {
+	constructor(
+		readonly info: FaceErrorInfo,
+		/** Dooms every item: e.g. a rejected key, or a parameter that is wrong the same way for all items. */
+		readonly fatal = FATAL_CODES.has(info.code),
+	) {
+		super(info.message);
+		this.name = 'FaceError';
+	}
+}
+
+const AMBIGUOUS_WRITE =
+	'The request may have reached ARGOS, so the face may have been added anyway. Before running this item again, check with Get Many or Search (or turn on "Skip If Already Enrolled"), so the person is not enrolled twice.';
+
+/** HTTP answers that carry no ARGOS errorCode. */
+function httpText(status: number): ErrorText & { code: string } {
+	if (status === 401 || status === 403)
+		return {
+			code: 'ACCESS_DENIED',
+			message: `ARGOS refused access (HTTP ${status})`,
+			description:
+				'Check the API key in the Argos Faces API credential. If your ARGOS account uses an IP allow-list, add the IP address of this n8n server.',
+		};
+	if (status === 404)
+		return {
+			code: 'ENDPOINT_NOT_FOUND',
+			message: 'The ARGOS endpoint was not found (HTTP 404)',
+			description:
+				'Check the Base URL in the Argos Faces API credential: it should be https://idverify-api.argosidentity.com (or the sandbox address), without a path.',
+		};
+	if (status === 413)
+		return {
+			code: 'REQUEST_TOO_LARGE',
+			message: 'The image is too large for the ARGOS gateway (HTTP 413)',
+			description: IMAGE_TOO_LARGE_API.description,
+		};
+	if (status === 429)
+		return {
+			code: 'RATE_LIMITED',
+			message: 'ARGOS is limiting the request rate (HTTP 429)',
+			description:
+				'Too many requests at once. Lower "Concurrency" in the node options, or spread the items over time (for example with a Loop Over Items and Wait node).',
+			retryable: true,
+		};
+	if (status >= 500)
+		return {
+			code: status === 503 ? 'SERVICE_UNAVAILABLE' : 'SERVER_ERROR',
+			message: `ARGOS had a server error (HTTP ${status})`,
+			description: 'This is on the ARGOS side. Try again in a few minutes.',
+			retryable: true,
+		};
+	return {
+		code: 'REQUEST_REJECTED',
+		message: `ARGOS rejected the request (HTTP ${status})`,
+		description: 'ARGOS gave no error code. Check the node parameters and the image.',
+	};
+}
+
+function base(partial: Partial<FaceErrorInfo> & Pick<FaceErrorInfo, 'code' | 'message' | 'description'>): FaceErrorInfo {
+	return { httpStatus: null, retryable: false, outcomeUnknown: false, attempts: 0, ...partial };
+}
+
+/** errorCode may be a number, a numeric string or absent. */
+export function parseErrorCode(raw: unknown): number | string | undefined {
+	if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
+	if (typeof raw === 'string' && raw.trim() !== '') {
+		const n = Number(raw.trim());
+		return Number.isInteger(n) ? n : raw.trim();
+	}
+	return undefined;
+}
+
+/** An HTTP answer from ARGOS (any status) that is an error. */
+export function fromApiResponse(
+	operation: OperationName,
+	httpStatus: number,
+	body: { errorCode?: unknown; message?: unknown } | undefined,
+): FaceErrorInfo {
+	const code = parseErrorCode(body?.errorCode);
+	const apiMessage = typeof body?.message === 'string' ? body.message : undefined;
+	const entry = typeof code === 'number' ? API_ERRORS[code] : undefined;
+	if (code !== undefined) {
+		const text: ErrorText = entry?.byOperation?.[operation] ?? entry ?? {
+			message: `ARGOS error ${code}`,
+			description: 'ARGOS returned an error this node does not know yet; its own message is kept in apiMessage.',
+		};
+		return base({
+			code,
+			message: apiMessage ? `${text.message} (ARGOS ${code}: ${apiMessage})` : `${text.message} (ARGOS ${code})`,
+			description: text.description,
+			httpStatus,
+			retryable: text.retryable ?? false,
+			apiMessage,
+		});
+	}
+	const http = httpText(httpStatus);
+	return base({
+		code: http.code,
+		message: apiMessage ? `${http.message}: ${apiMessage}` : http.message,
+		description: http.description,
+		httpStatus,
+		retryable: http.retryable ?? false,
+		apiMessage,
+	});
+}
+
+/** A 2xx answer whose body is not the JSON ARGOS sends (a proxy's page, a cut-off body…). */
+export function invalidResponse(httpStatus: number): FaceErrorInfo {
+	return base({
+		code: 'INVALID_RESPONSE',
+		message: `ARGOS answered with something that is not valid JSON (HTTP ${httpStatus})`,
+		description:
+			'A proxy or gateway between n8n and ARGOS answered instead of the API, or the answer was cut off. Try again; if it persists, check the Base URL and any proxy.',
+		httpStatus,
+		retryable: true,
+	});
+}
+
+/** No HTTP answer at all. */
+export function networkError(
+	kind: 'TIMEOUT' | 'CONNECTION_RESET' | 'NETWORK_ERROR',
+	detail: string,
+	timeoutSeconds: number,
+): FaceErrorInfo {
+	const text: Record<typeof kind, ErrorText> = {
+		TIMEOUT: {
+			message: `ARGOS did not answer within ${timeoutSeconds} s`,
+			description: 'ARGOS or the network is slow. Try again, or raise "Timeout (s)" in the node options.',
+		},
+		CONNECTION_RESET: {
+			message: `The connection to ARGOS was cut before an answer arrived (${detail})`,
+			description: 'A network or gateway problem. Try again in a moment.',
+		},
+		NETWORK_ERROR: {
+			message: `Could not reach ARGOS (${detail})`,
+			description:
+				'Check the Base URL in the Argos Faces API credential and that this n8n server can reach it (DNS, firewall, proxy).',
+		},
+	};
+	return base({ code: kind, ...text[kind], retryable: true });
+}
+
+/** A write whose answer was lost: it may have been carried out. */
+export function outcomeUnknown(info: FaceErrorInfo): FaceErrorInfo {
+	return { ...info, outcomeUnknown: true, description: `${info.description} ${AMBIGUOUS_WRITE}` };
+}
+
+
+
+export type LocalCode = keyof typeof LOCAL_ERRORS;
+
+export function localError<C extends LocalCode>(
+	code: C,
+	details: Parameters<(typeof LOCAL_ERRORS)[C]>[0],
+): FaceError {
+	const text = (LOCAL_ERRORS[code] as (d: typeof details) => ErrorText)(details);
+	return new FaceError(base({ code, message: text.message, description: text.description }));
+}
+

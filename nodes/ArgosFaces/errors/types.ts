@@ -1,0 +1,31 @@
+import type { OperationName } from '../helpers/interfaces';
+
+export interface FaceErrorInfo {
+	/** ARGOS errorCode (a number when numeric) or a local code in CAPS. */
+	code: number | string;
+	message: string;
+	/** What to do, for the person who reads the Failed branch. */
+	description: string;
+	httpStatus: number | null;
+	/** Trying again later with the same input can succeed. */
+	retryable: boolean;
+	/** The request may have been carried out (e.g. a face added) although no answer came back. */
+	outcomeUnknown: boolean;
+	/** Requests made for this item, retries included. */
+	attempts: number;
+	/** ARGOS's own message, verbatim, when it sent one. */
+	apiMessage?: string;
+}
+
+/** A message and what to do about it, for the person who reads the Failed branch. */
+export interface ErrorText {
+	message: string;
+	description: string;
+	retryable?: boolean;
+}
+
+/** An entry of a product's code table. */
+export interface CodeEntry extends ErrorText {
+	/** Where an operation's docs give the code another meaning. */
+	byOperation?: Partial<Record<OperationName, ErrorText>>;
+}
