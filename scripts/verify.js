@@ -9,12 +9,8 @@
  *   2. the tarball holds only dist/, README, LICENSE and package.json;
  *   3. package.json: name prefix, community keyword, `n8n` paths under dist/ that exist in the tarball,
  *      files: ["dist"], MIT, no dependencies, peer n8n-workflow "*", no install lifecycle scripts;
- *   4. ESLint over the tarball's **\/*.js and package.json with the rule sets of the repo's
- *      eslint.config.mjs (community-nodes `recommended` + no-console on everything, the
- *      eslint-plugin-n8n-nodes-base `community` set on package.json), inline disable comments ignored
- *      (allowInlineConfig: false), as the scanner lints the tarball. The `nodes`/`credentials` sets of
- *      eslint-plugin-n8n-nodes-base only apply to .ts sources (the scanner lints those in the source
- *      checkout); `npm run lint` covers them here.
+ *   4. n8n's community-package scanner, its own code (analyzePackage of @n8n/scan-community-package):
+ *      the tarball leg on the unpacked tarball and the source leg on this checkout. Any finding fails.
  *
  * Exits 1 with a list of what is wrong; 0 when everything passes. Warnings are printed, not fatal.
  */
@@ -22,7 +18,6 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { pathToFileURL } = require('node:url');
 
 const REPO = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -118,53 +113,26 @@ function checkPackageJson(pkg, files) {
 let PKG_DIR;
 const readTar = (p) => fs.readFileSync(path.join(PKG_DIR, p), 'utf8');
 
-/** The rule sets of the repo's eslint.config.mjs, re-scoped to the tarball's compiled files. */
-async function tarballLintConfig() {
-	const repoConfig = (await import(pathToFileURL(path.join(REPO, 'eslint.config.mjs')).href)).default;
-	const entries = Array.isArray(repoConfig) ? repoConfig : [repoConfig];
-	const forAll = { plugins: {}, rules: {} }; // entries that cover package.json AND the shipped sources
-	const forPkg = { plugins: {}, rules: {}, languageOptions: undefined }; // entries for package.json only
-	for (const e of entries) {
-		if (!e || !Array.isArray(e.files) || !e.files.includes('package.json')) continue;
-		const target = e.files.length === 1 ? forPkg : forAll;
-		Object.assign(target.plugins, e.plugins || {});
-		Object.assign(target.rules, e.rules || {});
-		if (e.languageOptions && target === forPkg) forPkg.languageOptions = e.languageOptions;
-	}
-	if (!Object.keys(forAll.rules).length) throw new Error('eslint.config.mjs has no rule set that covers package.json and the sources');
-	if (!forPkg.languageOptions) {
-		const tseslint = (await import('typescript-eslint')).default;
-		forPkg.languageOptions = { parser: tseslint.parser };
-	}
-	return [
-		{
-			files: ['**/*.js', 'package.json'],
-			plugins: { ...forAll.plugins, ...forPkg.plugins },
-			rules: forAll.rules,
-		},
-		{ files: ['package.json'], languageOptions: forPkg.languageOptions, rules: forPkg.rules },
-	];
+/**
+ * n8n's own scanner code (@n8n/scan-community-package, pinned): `analyzePackage(dir, globs)` is what its
+ * CLI runs on a published version's tarball and on the provenance-attested source checkout. Its CLI
+ * cannot be used here (it downloads the published version and its GitHub source), so both legs run on
+ * what we have: the unpacked tarball with the scanner's default globs, and this checkout with its
+ * SOURCE_FILE_PATTERNS.
+ */
+async function scan(dir, label, patterns) {
+	const scanner = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+	const result = await scanner.analyzePackage(dir, patterns ?? undefined);
+	if (result.details) say(String(result.details).split(dir + path.sep).join(`<${label}>/`).trim());
+	if (!result.passed) fail(`n8n's scanner (${label} leg): ${result.message}`);
+	return result.passed;
 }
 
-async function lintTarball(pkgDir, files) {
-	const { ESLint } = require('eslint');
-	const eslint = new ESLint({
-		cwd: pkgDir,
-		allowInlineConfig: false,
-		overrideConfigFile: true,
-		overrideConfig: await tarballLintConfig(),
-		errorOnUnmatchedPattern: false,
-	});
-	const targets = files.filter((f) => f.endsWith('.js') || f === 'package.json').map((f) => path.join(pkgDir, f));
-	const results = await eslint.lintFiles(targets);
-	const errors = results.reduce((n, r) => n + r.errorCount, 0);
-	const warns = results.reduce((n, r) => n + r.warningCount, 0);
-	const formatter = await eslint.loadFormatter('stylish');
-	const text = (await formatter.format(results)).trim();
-	if (text) say(text.split(pkgDir + path.sep).join('<tarball>/'));
-	if (errors) fail(`ESLint (scanner rule sets, tarball leg): ${errors} error(s) in the packed files`);
-	if (warns) warn(`ESLint: ${warns} warning(s) (the scanner passes warnings)`);
-	return { files: targets.length, errors, warns };
+async function scanBothLegs(pkgDir) {
+	const { SOURCE_FILE_PATTERNS } = await import('@n8n/scan-community-package/scanner/scanner.mjs');
+	const tarball = await scan(pkgDir, 'tarball');
+	const source = await scan(REPO, 'source', SOURCE_FILE_PATTERNS);
+	return { tarball, source };
 }
 
 async function main() {
@@ -187,8 +155,8 @@ async function main() {
 		checkContents(files);
 		const pkg = JSON.parse(readTar('package.json'));
 		checkPackageJson(pkg, files);
-		const lint = await lintTarball(PKG_DIR, files);
-		say(`lint: ${lint.files} files, ${lint.errors} errors, ${lint.warns} warnings`);
+		const legs = await scanBothLegs(PKG_DIR);
+		say(`scanner: tarball ${legs.tarball ? 'passed' : 'FAILED'}, source ${legs.source ? 'passed' : 'FAILED'}`);
 	} catch (err) {
 		fail(err.message);
 	} finally {
@@ -206,6 +174,6 @@ async function main() {
 	say(`\nverify passed (${secs} s): the packed tarball meets the community-package rules`);
 }
 
-module.exports = { tarballLintConfig, lintTarball, checkPackageJson, checkContents, problems, warnings };
+module.exports = { scan, checkPackageJson, checkContents, problems, warnings };
 
 if (require.main === module) main();
