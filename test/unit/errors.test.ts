@@ -97,6 +97,7 @@ describe('error table', () => {
 			IMAGE_TOO_LARGE: { bytes: 12 * 1048576, maxMb: 10 },
 			TERM_TOO_SHORT: { term: 'abc' },
 			PARAMETER_MISSING: { parameter: 'Collection ID' },
+			PARAMETER_INVALID: { parameter: 'Limit', expected: 'a whole number 1 or more', got: '-5', itemIndex: 2 },
 			INVALID_INPUT: { reason: 'bad expression' },
 			BASE_URL_INVALID: { baseUrl: 'nope' },
 			BASE_URL_INSECURE: { baseUrl: 'http://example.com' },

@@ -109,7 +109,7 @@ export const requestOptions: INodeProperties[] = [
 		displayName: 'Timeout (S)',
 		name: 'timeout',
 		type: 'number',
-		typeOptions: { minValue: 1 },
+		typeOptions: { minValue: 1, maxValue: 600 },
 		default: 30,
 		description: 'How long to wait for ARGOS to answer one request, in seconds',
 	},
@@ -137,10 +137,60 @@ export function parameterError(this: IExecuteFunctions, name: string, error: Fac
 	return new FaceError(error.info, !isExpression);
 }
 
+/**
+ * n8n does not check the type of what an expression returns, so every value is checked here: a number
+ * field can receive NaN, Infinity, "2" or an object; a text field an object or an array.
+ */
+function describeValue(value: unknown): string {
+	if (Array.isArray(value)) return 'an array';
+	if (value === null) return 'null';
+	if (typeof value === 'object') return 'an object';
+	if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+	return String(value);
+}
+
+function invalid(this: IExecuteFunctions, itemIndex: number, name: string, label: string, expected: string, value: unknown): FaceError {
+	return parameterError.call(this, name, localError('PARAMETER_INVALID', { parameter: label, expected, got: describeValue(value), itemIndex }));
+}
+
+/** Text, or a number written as text (an applicant ID often is one); anything else fails the item. */
+export function readText(this: IExecuteFunctions, itemIndex: number, name: string, label: string): string {
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if (raw === undefined || raw === null) return '';
+	if (typeof raw === 'string') return raw.trim();
+	if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+	throw invalid.call(this, itemIndex, name, label, 'text', raw);
+}
+
 export function requiredText(this: IExecuteFunctions, itemIndex: number, name: string, label: string): string {
-	const value = String(this.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const value = readText.call(this, itemIndex, name, label);
 	if (!value) throw parameterError.call(this, name, localError('PARAMETER_MISSING', { parameter: label }));
 	return value;
+}
+
+/** A whole number in [min, max]; numeric text such as "2" counts. Absent gives the default. */
+export function readInteger(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	range: { min: number; max: number; fallback: number },
+): number {
+	const raw = this.getNodeParameter(name, itemIndex, range.fallback) as unknown;
+	if (raw === undefined || raw === null) return range.fallback;
+	const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
+	if (Number.isInteger(n) && n >= range.min && n <= range.max) return n;
+	const bounds = range.max === Number.MAX_SAFE_INTEGER ? `${range.min} or more` : `from ${range.min} to ${range.max}`;
+	throw invalid.call(this, itemIndex, name, label, `a whole number ${bounds}`, raw);
+}
+
+/** true/false, or the text "true"/"false" an expression may give. */
+export function readBoolean(this: IExecuteFunctions, itemIndex: number, name: string, label: string, fallback: boolean): boolean {
+	const raw = this.getNodeParameter(name, itemIndex, fallback) as unknown;
+	if (raw === undefined || raw === null) return fallback;
+	if (typeof raw === 'boolean') return raw;
+	if (typeof raw === 'string' && /^\s*(true|false)\s*$/i.test(raw)) return raw.trim().toLowerCase() === 'true';
+	throw invalid.call(this, itemIndex, name, label, 'true or false', raw);
 }
 
 export function imageParameters(this: IExecuteFunctions, itemIndex: number): ImageParameters {

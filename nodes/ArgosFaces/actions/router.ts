@@ -12,7 +12,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { FaceErrorInfo } from '../errors';
 import { FaceError, localError } from '../errors';
 import type { OperationName } from '../helpers/interfaces';
+import type { ApiSettings } from '../transport';
 import { ArgosApi, normaliseBaseUrl } from '../transport';
+import { readInteger } from './common.descriptions';
 import * as face from './face/Face.resource';
 import { runPool } from './pool';
 
@@ -44,39 +46,36 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as OperationName;
 	const run = resources[resource]?.[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}" of resource "${resource}"`);
-	// Concurrency, retries and timeout shape the whole run, so they are read once, from the first item.
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const continueOnFail = this.continueOnFail();
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
 
-	let settings;
+	let settings: Pick<ApiSettings, 'baseUrl' | 'signal'>;
+	let concurrency: number;
 	try {
 		const credentials = await this.getCredentials('argosFacesApi');
-		settings = {
-			baseUrl: normaliseBaseUrl(credentials.baseUrl),
-			timeoutSeconds: typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : 30,
-			maxRetries: typeof options.maxRetries === 'number' ? Math.max(0, Math.floor(options.maxRetries)) : 3,
-			signal: this.getExecutionCancelSignal?.(),
-		};
+		settings = { baseUrl: normaliseBaseUrl(credentials.baseUrl), signal: this.getExecutionCancelSignal?.() };
+		// The pool is shaped once per run, so Concurrency is read from the first item.
+		concurrency = readInteger.call(this, 0, 'options.concurrency', 'Concurrency', { min: 1, max: 32, fallback: 4 });
 	} catch (error) {
-		if (!(error instanceof FaceError) || !continueOnFail) throw error instanceof FaceError ? toNodeError.call(this, error, 0) : error;
+		if (!(error instanceof FaceError) || (error.fatal && !continueOnFail)) throw error instanceof FaceError ? toNodeError.call(this, error, 0) : error;
 		return [[], items.map((item, i) => failedItem(item, i, error.info))];
 	}
 
 	let succeeded = false;
 	let fatal: { error: FaceError; itemIndex: number } | undefined;
 	const work = async (i: number) => {
-		const api = new ArgosApi(this, settings, operation);
+		let api: ArgosApi | undefined;
 		try {
+			api = new ArgosApi(this, { ...settings, ...requestLimits.call(this, i) }, operation);
 			outcomes[i] = { ok: await run.execute.call(this, i, api) };
 			succeeded = true;
 		} catch (caught) {
-			const error = asFaceError(caught, api.attempts);
+			const attempts = api?.attempts ?? 0;
+			const error = asFaceError(caught, attempts);
 			if (error.fatal && !succeeded && !continueOnFail) fatal ??= { error, itemIndex: i };
-			outcomes[i] = { failed: { ...error.info, attempts: api.attempts } };
+			outcomes[i] = { failed: { ...error.info, attempts } };
 		}
 	};
-	const concurrency = typeof options.concurrency === 'number' ? options.concurrency : 4;
 	const all = items.map((_, i) => i);
 	await runPool(all, concurrency, work, () => fatal === undefined && !settings.signal?.aborted);
 	if (fatal && !succeeded) throw toNodeError.call(this, fatal.error, fatal.itemIndex);
@@ -92,6 +91,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		else failed.push(failedItem(item, i, outcome.failed));
 	});
 	return [success, failed];
+}
+
+/** Retries and timeout may differ per item (expressions), and are checked per item before anything is sent. */
+function requestLimits(this: IExecuteFunctions, itemIndex: number): Pick<ApiSettings, 'maxRetries' | 'timeoutSeconds'> {
+	return {
+		maxRetries: readInteger.call(this, itemIndex, 'options.maxRetries', 'Max Retries', { min: 0, max: 10, fallback: 3 }),
+		timeoutSeconds: readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (S)', { min: 1, max: 600, fallback: 30 }),
+	};
 }
 
 /** The input item as it came (json and binary), plus the error, so a retry branch has everything. */

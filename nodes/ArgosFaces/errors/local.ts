@@ -34,6 +34,10 @@ export const LOCAL_ERRORS = {
 		message: `"${d.parameter}" is empty`,
 		description: `Fill in "${d.parameter}". If it is an expression, check that it gives a value for this item.`,
 	}),
+	PARAMETER_INVALID: (d: { parameter: string; expected: string; got: string; itemIndex: number }) => ({
+		message: `"${d.parameter}" must be ${d.expected}, but item ${d.itemIndex} gave ${d.got}`,
+		description: `Nothing was sent for this item. Fix the value or the expression in "${d.parameter}" so it gives ${d.expected} for every item.`,
+	}),
 	INVALID_INPUT: (d: { reason: string; description?: string }) => ({
 		message: d.reason,
 		description: d.description ?? 'Check the node parameters and the expressions they use for this item.',

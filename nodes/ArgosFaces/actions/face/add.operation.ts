@@ -13,6 +13,7 @@ import {
 	imageParameters,
 	optionsCollection,
 	pick,
+	readBoolean,
 	requestOptions,
 	requiredText,
 	toNumber,
@@ -81,7 +82,7 @@ function enrolled(found: SearchOutput, collectionId: string, userName: string): 
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
 	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
 	const userName = requiredText.call(this, itemIndex, 'userName', 'User Name');
-	const skipIfEnrolled = (this.getNodeParameter('options.skipIfAlreadyEnrolled', itemIndex, false) as boolean) === true;
+	const skipIfEnrolled = readBoolean.call(this, itemIndex, 'options.skipIfAlreadyEnrolled', 'Skip If Already Enrolled', false);
 	const image = await loadImage.call(this, itemIndex, imageParameters.call(this, itemIndex));
 	const add = async () =>
 		toOutput(

@@ -10,6 +10,9 @@ import {
 	optionsCollection,
 	parameterError,
 	pick,
+	readBoolean,
+	readInteger,
+	readText,
 	requestOptions,
 	requiredText,
 	toNumber,
@@ -62,9 +65,9 @@ export function needsNextPage(p: { page: number; pageItems: number; collected: n
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
 	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const term = String(this.getNodeParameter('options.term', itemIndex, '') ?? '').trim();
+	const returnAll = readBoolean.call(this, itemIndex, 'returnAll', 'Return All', false);
+	const limit = returnAll ? undefined : readInteger.call(this, itemIndex, 'limit', 'Limit', { min: 1, max: Number.MAX_SAFE_INTEGER, fallback: 50 });
+	const term = readText.call(this, itemIndex, 'options.term', 'Filter by Face ID');
 	if (term && term.length < 5) throw parameterError.call(this, 'options.term', localError('TERM_TOO_SHORT', { term }));
 	const faces: IDataObject[] = [];
 	for (let page = 1; ; page++) {
