@@ -45,6 +45,27 @@ function sendRaw(res, status, type, body, headers) {
 	res.end(buf);
 }
 
+/**
+ * The 'cut' fault: a real status line and headers, part of the body, then the connection ends without the rest.
+ * Written straight to the socket so the bytes on the wire are exactly these, whatever Node's http layer would do.
+ * Chunked: complete chunks of the part, but never the terminating zero-length chunk.
+ */
+function cutResponse(socket, status, body, fault, headers) {
+	const sent = Math.min(fault.bodyBytes ?? Math.floor(body.length / 2), body.length - 1);
+	const part = body.subarray(0, Math.max(sent, 0));
+	const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] || 'Unknown'}`, `Date: ${new Date().toUTCString()}`, `Content-Type: ${JSON_TYPE}`, 'Connection: keep-alive'];
+	for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+	let payload = part;
+	if (fault.transfer === 'chunked') {
+		lines.push('Transfer-Encoding: chunked');
+		payload = part.length ? Buffer.concat([Buffer.from(part.length.toString(16) + '\r\n'), part, Buffer.from('\r\n')]) : Buffer.alloc(0);
+	} else {
+		lines.push(`Content-Length: ${body.length}`);
+	}
+	if (socket.destroyed) return;
+	socket.end(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), payload]), () => socket.destroy());
+}
+
 function htmlPage(status) {
 	const title = `${status} ${http.STATUS_CODES[status] || 'Error'}`;
 	return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>argos-sandbox-gateway</center>\r\n</body>\r\n</html>\r\n`;
@@ -307,6 +328,14 @@ class SandboxServer {
 				}
 				case 'html':
 					return sendRaw(res, fault.status, 'text/html; charset=utf-8', htmlPage(fault.status), headers);
+				case 'cut': {
+					const status = fault.status ?? (result ? result.status : 200);
+					entry.fault.status = status;
+					const body = result ? this.wireBody(result.body) : status < 400 ? { message: 'Face added successfully', faceId: 'face_0000000000000000' } : { message: http.STATUS_CODES[status] || 'Error' };
+					serverClosing = true;
+					record(status);
+					return cutResponse(req.socket, status, Buffer.from(JSON.stringify(body)), fault, headers);
+				}
 				default: {
 					const body = { message: fault.message || http.STATUS_CODES[fault.status] || 'Error' };
 					if (fault.errorCode != null) {
