@@ -7,6 +7,7 @@ const { Store, loadSeed } = require('./store');
 const { FaultSchedule } = require('./faults');
 const { inspectFaceImage } = require('./images');
 const { handleModules } = require('./modules');
+const { ROUTES: VERIFY_ROUTES, logVerifyBody } = require('./verify');
 const { handleAdmin } = require('./admin');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -246,6 +247,8 @@ class SandboxServer {
 
 	handleModulesRequest(req, res, url) {
 		const t0 = performance.now();
+		// Taken on arrival: a client that leaves during the latency takes its socket's address with it.
+		const remoteAddress = req.socket.remoteAddress;
 		const method = req.method;
 		const path = url.path;
 		const entry = {
@@ -365,6 +368,7 @@ class SandboxServer {
 				parsed = parsePostBody(buf);
 				img = parsed.body ? inspectFaceImage(parsed.body.faceImage) : NO_IMAGE;
 				entry.body = this.logBody(parsed, img, buf.length);
+				if (parsed.body && VERIFY_ROUTES[path]) Object.assign(entry.body, logVerifyBody(this, parsed.body));
 			}
 			const delay = fault && fault.latencyMs != null ? fault.latencyMs : this.config.latencyMs;
 			// The request is processed even if the client gave up while waiting: a real server would not know.
@@ -375,7 +379,7 @@ class SandboxServer {
 				}
 				let result;
 				try {
-					result = handleModules(this, { method, path, query: entry.query, body: parsed.body, img, apiKey: entry.apiKey });
+					result = handleModules(this, { method, path, query: entry.query, body: parsed.body, img, apiKey: entry.apiKey, remoteAddress });
 				} catch (e) {
 					result = { status: 500, errorCode: null, body: { message: `Sandbox internal error: ${e.message}` }, outcome: 'error' };
 				}
@@ -385,6 +389,7 @@ class SandboxServer {
 				if (result.matches != null) entry.matches = result.matches;
 				if (result.count != null) entry.count = result.count;
 				if (result.livenessScore !== undefined) entry.livenessScore = result.livenessScore;
+				if (result.log) Object.assign(entry, result.log);
 				if (fault && fault.action !== 'delay' && fault.when === 'after') return applyFault(result);
 				sendJson(res, result.status, this.wireBody(result.body), result.headers);
 			});
