@@ -158,6 +158,22 @@ describe('text fields from expressions', () => {
 		expect(sb.requests()).toHaveLength(0);
 	});
 
+	it.each([
+		['Max Image Size (MB)', { maxImageSizeMb: '={{ -1 }}' }, 'a number from 0 to 1024, but item 0 gave -1'],
+		['Validate Image', { validateImage: '={{ "no" }}' }, 'true or false, but item 0 gave "no"'],
+		['Send Image As', { sendImageAs: '={{ "hex" }}' }, '"base64" or "dataUrl", but item 0 gave "hex"'],
+	])('image option %s is checked too', async (label, options, rest) => {
+		const r = await run(argosWorkflow(add({}, options), people(['ann'])));
+		expect(errorOf(outputsOf(r).failed[0]).message).toBe(`"${label}" must be ${rest}`);
+		expect(sb.requests()).toHaveLength(0);
+	});
+
+	it('a Base64 Image that is an object fails the item', async () => {
+		const r = await run(argosWorkflow(add({ imageSource: 'base64', base64Image: '={{ { data: "x" } }}' }), people(['ann'])));
+		expect(errorOf(outputsOf(r).failed[0]).message).toBe('"Base64 Image" must be text, but item 0 gave an object');
+		expect(sb.requests()).toHaveLength(0);
+	});
+
 	it('Skip If Already Enrolled from an expression must be a boolean', async () => {
 		const r = await run(argosWorkflow(add({}, { skipIfAlreadyEnrolled: '={{ "maybe" }}' }), people(['ann'])));
 		expect(errorOf(outputsOf(r).failed[0]).message).toBe('"Skip If Already Enrolled" must be true or false, but item 0 gave "maybe"');
