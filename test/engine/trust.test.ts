@@ -184,7 +184,7 @@ describe('4. Delete is idempotent', () => {
 		const { success, failed } = outputsOf(r);
 		expect(failed).toEqual([]);
 		expect(success[0].json).toEqual({ deleted: true, alreadyGone: true, faceId: face.faceId, collectionId: sb.collections.demo, attempts: 2 });
-		expect(sb.requests().map((e) => [e.status, e.outcome])).toEqual([[504, 'deleted'], [400, 'not_found']]);
+		expect(sb.requests().map((e) => [e.status, e.outcome, e.errorCode])).toEqual([[504, 'deleted', null], [400, 'rejected', 6022]]);
 		expect(facesIn(sb.collections.demo)).toEqual([]);
 	});
 
@@ -327,6 +327,7 @@ describe('8. secrets inside a Base URL are never echoed', () => {
 		['plain http to another host', 'http://admin:S3CRET@proxy.example.com/?token=T0KEN#F4AG', /"http:\/\/proxy\.example\.com" uses plain http/],
 		['not a URL at all', 'http://admin:S3CRET@proxy example.com/?token=T0KEN#F4AG', /"http:\/\/proxy example\.com\/" is not a valid URL/],
 		['an unsupported scheme', 'ftp://admin:S3CRET@proxy.example.com/?token=T0KEN', /"ftp:\/\/proxy\.example\.com" is not a valid URL/],
+		['no scheme (parses as scheme "admin:")', 'admin:S3CRET@proxy.example.com?token=T0KEN', /"proxy\.example\.com" is not a valid URL/],
 	])('%s', async (_label, baseUrl, message) => {
 		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x' }, [{}]), {}, baseUrl, KEY);
 		expect(r.status).toBe('error');

@@ -51,12 +51,15 @@ const AMBIGUOUS: Record<RequestKind, string> = {
 
 /** A URL as it may appear in a message: no user name, password, query or fragment (they can hold secrets). */
 export function urlForDisplay(raw: string): string {
+	let url: URL | undefined;
 	try {
-		const url = new URL(raw);
-		return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+		url = new URL(raw);
 	} catch {
-		return raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, '$1').replace(/[?#].*$/, '');
+		url = undefined;
 	}
+	// "user:pass@host" without a scheme parses as scheme "user:" with no host: treat it as text.
+	if (url?.host) return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+	return raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, '$1').replace(/[?#].*$/, '');
 }
 
 /** HTTP answers that carry no ARGOS errorCode. */
