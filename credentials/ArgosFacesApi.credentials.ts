@@ -20,10 +20,13 @@ function trustedOrigin(baseUrl: unknown): string | undefined {
 	return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) ? url.origin : undefined;
 }
 
-/** Where the request really goes: n8n passes a full `url`, or (credential test) `baseURL` plus a path. */
-function requestedOrigin(options: IHttpRequestOptions): string | undefined {
+/**
+ * Where the request really goes: a full `url`, or (credential test) `baseURL` plus a path, or `uri` for
+ * nodes on n8n's older request helper (requestWithAuthentication, used by the HTTP Request node).
+ */
+function requestedOrigin(options: IHttpRequestOptions & { uri?: unknown }): string | undefined {
 	try {
-		return new URL(String(options.url ?? ''), options.baseURL ? String(options.baseURL) : undefined).origin;
+		return new URL(String(options.url ?? options.uri ?? ''), options.baseURL ? String(options.baseURL) : undefined).origin;
 	} catch {
 		return undefined;
 	}

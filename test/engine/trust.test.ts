@@ -291,18 +291,24 @@ describe('7. the credential sends the key only to its Base URL (also when anothe
 			inputs: ['main'],
 			outputs: ['main'],
 			credentials: [{ name: 'argosFacesApi', required: true }],
-			properties: [{ displayName: 'URL', name: 'url', type: 'string', default: '' }],
+			properties: [
+				{ displayName: 'URL', name: 'url', type: 'string', default: '' },
+				{ displayName: 'Legacy', name: 'legacy', type: 'boolean', default: false },
+			],
 		};
 		async execute(this: IExecuteFunctions) {
 			const url = this.getNodeParameter('url', 0) as string;
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'argosFacesApi', { url, json: true })) as IDataObject;
+			// n8n has two helpers: the current one takes `url`, the older one (HTTP Request node) `uri`.
+			const response = (this.getNodeParameter('legacy', 0) as boolean)
+				? ((await this.helpers.requestWithAuthentication.call(this, 'argosFacesApi', { uri: url, json: true })) as IDataObject)
+				: ((await this.helpers.httpRequestWithAuthentication.call(this, 'argosFacesApi', { url, json: true })) as IDataObject);
 			return [[{ json: response }]];
 		}
 	}
-	const reuse = (url: string): WorkflowJson => ({
+	const reuse = (url: string, legacy = false): WorkflowJson => ({
 		nodes: [
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
-			{ name: 'Reuser', type: 'probe.reuser', parameters: { url }, credentials: { argosFacesApi: { id: 'c', name: 'Argos' } } },
+			{ name: 'Reuser', type: 'probe.reuser', parameters: { url, legacy }, credentials: { argosFacesApi: { id: 'c', name: 'Argos' } } },
 		],
 		connections: { Start: { main: [[{ node: 'Reuser', type: 'main', index: 0 }]] } },
 	});
@@ -312,19 +318,22 @@ describe('7. the credential sends the key only to its Base URL (also when anothe
 		['the default https Base URL', () => 'https://idverify-api.argosidentity.com'],
 		['a loopback Base URL on another port', (_other, own) => own.url],
 		['the same host over https', (other) => `https://127.0.0.1:${other.port}`],
-	])('with %s, a request to another origin carries no key', async (_label, baseUrlOf) => {
+	])('with %s, a request to another origin carries no key (both request helpers)', async (_label, baseUrlOf) => {
 		const other = await localServer((_req, res) => res.end('{"ok":true}'));
 		const own = await localServer((_req, res) => res.end('{"ok":true}'));
-		const r = await run(reuse(`${other.url}/steal`), options, baseUrlOf(other, own), KEY);
-		expect(r.status).toBe('success');
-		expect(other.seen).toHaveLength(1);
-		expect(other.seen[0].headers['x-api-key']).toBeUndefined();
+		for (const legacy of [false, true]) {
+			const r = await run(reuse(`${other.url}/steal`, legacy), options, baseUrlOf(other, own), KEY);
+			expect(r.status).toBe('success');
+		}
+		expect(other.seen).toHaveLength(2);
+		expect(other.seen.map((s) => s.headers['x-api-key'])).toEqual([undefined, undefined]);
 	});
 
-	it('a request to the Base URL\'s own origin carries the key (the control)', async () => {
+	it('a request to the Base URL\'s own origin carries the key (the control, both request helpers)', async () => {
 		const own = await localServer((_req, res) => res.end('{"ok":true}'));
 		await run(reuse(`${own.url}/modules/faces`), options, `${own.url}/modules`, KEY);
-		expect(own.seen[0].headers['x-api-key']).toBe(KEY);
+		await run(reuse(`${own.url}/modules/faces`, true), options, `${own.url}/modules`, KEY);
+		expect(own.seen.map((s) => s.headers['x-api-key'])).toEqual([KEY, KEY]);
 	});
 });
 
@@ -435,7 +444,9 @@ describe('15. as an AI-agent tool, n8n-core\'s own tool wrapping shows the agent
 	}
 
 	it('a Delete that fails with 6022 reaches the agent with code, message and what to do', async () => {
-		const { answer } = await asTool({ operation: 'deleteFace', collectionId: sb.collections.demo, faceId: 'face_doesnotexist01' });
+		const { tool, answer } = await asTool({ operation: 'deleteFace', collectionId: sb.collections.demo, faceId: 'face_doesnotexist01' });
+		// The name n8n-core's createNodeAsTool gives a tool: the node's name made safe for an LLM.
+		expect(tool).toBe('Argos_Faces');
 		expect(answer).toHaveLength(1);
 		const { error } = (answer as IDataObject[])[0] as { error: IDataObject };
 		expect(error).toMatchObject({ code: 6022, httpStatus: expect.any(Number), outcomeUnknown: false });
