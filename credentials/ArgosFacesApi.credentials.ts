@@ -1,15 +1,47 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
-// Kept as an expression (not imported) because n8n evaluates credential expressions in its own sandbox.
-// Plain http:// is allowed only to loopback hosts, so the key never crosses a network unencrypted —
-// also when the HTTP Request node reuses this credential.
-const SECURE_BASE_URL =
-	'/^(https:\\/\\/|http:\\/\\/(localhost|127(\\.\\d{1,3}){3}|\\[::1\\])(:\\d+)?(\\/|$))/i.test(String($credentials.baseUrl).trim())';
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** The origin the key may go to: the Base URL's, when it is https:// or plain http:// to this machine. */
+function trustedOrigin(baseUrl: unknown): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(String(baseUrl ?? '').trim() || 'https://idverify-api.argosidentity.com');
+	} catch {
+		return undefined;
+	}
+	return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) ? url.origin : undefined;
+}
+
+/**
+ * Where the request really goes: a full `url`, or (credential test) `baseURL` plus a path, or `uri` for
+ * nodes on n8n's older request helper (requestWithAuthentication, used by the HTTP Request node).
+ */
+function requestedOrigin(options: IHttpRequestOptions & { uri?: unknown }): string | undefined {
+	try {
+		return new URL(String(options.url ?? options.uri ?? ''), options.baseURL ? String(options.baseURL) : undefined).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A function, not a generic expression: generic expressions see only $credentials, not the URL being
+ * requested, so they cannot stop another node (e.g. HTTP Request reusing this credential) from sending
+ * the key elsewhere. The key goes only to the Base URL's own origin, and only over https or to loopback.
+ */
+const authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+	const origin = trustedOrigin(credentials.baseUrl);
+	if (origin === undefined || requestedOrigin(requestOptions) !== origin) return requestOptions;
+	return { ...requestOptions, headers: { ...requestOptions.headers, 'x-api-key': String(credentials.apiKey ?? '') } };
+};
 
 export class ArgosFacesApi implements ICredentialType {
 	name = 'argosFacesApi';
@@ -44,14 +76,7 @@ export class ArgosFacesApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'x-api-key': `={{ ${SECURE_BASE_URL} ? $credentials.apiKey : '' }}`,
-			},
-		},
-	};
+	authenticate = authenticate;
 
 	// ARGOS has no cheap call that answers 2xx without a collection, so the test lists faces without a
 	// collectionId: a valid key gets 400 (6024 "CollectionId is required"), a rejected one 403 with 6039/6040.

@@ -54,7 +54,7 @@ const requestsOf = (log: RequestLogEntry[], userName: string) =>
 	log.filter((e) => (e.body as { userName?: string } | null)?.userName === userName);
 /** The sandbox never answered, or answered so that the client cannot know whether the write happened. */
 const ambiguous = (e: RequestLogEntry) =>
-	e.status === null || (e.fault !== null && ['reset', 'hang', 'malformed', 'html'].includes(e.fault.action)) || [500, 502, 504].includes(e.status);
+	e.status === null || (e.fault !== null && ['reset', 'hang', 'malformed', 'html', 'cut'].includes(e.fault.action)) || [500, 502, 504].includes(e.status);
 
 function checkInvariants(n: number, success: INodeExecutionData[], failed: INodeExecutionData[], skipOn: boolean) {
 	// Every input item in exactly one output.
@@ -211,12 +211,24 @@ describe('a mixed random fault schedule (seed 42) over 300 applicants at concurr
 				{ action: 'reset' },
 				{ action: 'malformed', when: 'after' },
 				{ action: 'html', status: 502 },
+				// Headers and part of the body, then the socket ends: after the face was stored, and before.
+				{ action: 'cut', when: 'after', transfer: 'length' },
+				{ action: 'cut', when: 'after', status: 500, transfer: 'chunked' },
+				{ action: 'cut', when: 'before', transfer: 'chunked' },
 			],
 		});
 		const { success, failed } = await enrol(300, { concurrency: 8, maxRetries: 3 });
 		const log = sb.requests();
 		const info = sb.randomFaults()!;
 		expect(info.fired).toBeGreaterThan(40);
+		// The cut-off answers really happened, and each one ended its item as an unknown outcome, sent once.
+		const cuts = log.filter((e) => e.fault?.action === 'cut');
+		expect(cuts.length).toBeGreaterThan(5);
+		for (const cut of cuts) {
+			const name = (cut.body as { userName: string }).userName;
+			expect(addsOf(log, name)).toHaveLength(addsOf(log, name).indexOf(cut) + 1);
+			expect(errorOf(failed.find((item) => item.json.name === name)!)).toMatchObject({ outcomeUnknown: true });
+		}
 		expect(success.length + failed.length).toBe(300);
 		// Failed items are exactly the ambiguous ones plus those that ran out of retries.
 		for (const item of failed) {

@@ -105,6 +105,7 @@ describe('error table', () => {
 			INVALID_INPUT: { reason: 'bad expression' },
 			BASE_URL_INVALID: { baseUrl: 'nope' },
 			BASE_URL_INSECURE: { baseUrl: 'http://example.com' },
+			LIST_NOT_ENDING: { pages: 2, reason: 'page 2 repeated faces already listed' },
 		};
 		for (const code of Object.keys(LOCAL_ERRORS) as Array<keyof typeof LOCAL_ERRORS>) {
 			const error = localError(code, samples[code] as never);

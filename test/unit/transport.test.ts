@@ -79,3 +79,54 @@ describe('cancellation', () => {
 		expect(sent).toBe(1);
 	});
 });
+
+describe('retry classes are a property of the request', () => {
+	const { ArgosApi, kindOf } = jest.requireActual<typeof import('../../nodes/ArgosFaces/transport')>('../../nodes/ArgosFaces/transport');
+
+	it('POST /modules/faces adds, DELETE deletes, a search and GET read', () => {
+		expect(kindOf({ method: 'POST', path: '/modules/faces' })).toBe('add');
+		expect(kindOf({ method: 'DELETE', path: '/modules/faces' })).toBe('delete');
+		expect(kindOf({ method: 'POST', path: '/modules/search' })).toBe('read');
+		expect(kindOf({ method: 'GET', path: '/modules/faces' })).toBe('read');
+	});
+
+	/** The smallest stand-in for n8n's execute context: only the HTTP helper, throwing the given error every time. */
+	function throwing(code: string) {
+		const calls = { sent: 0 };
+		const fn = {
+			helpers: {
+				httpRequestWithAuthentication: async () => {
+					calls.sent++;
+					throw Object.assign(new Error(`request failed: ${code}`), { code });
+				},
+			},
+		};
+		return { api: new ArgosApi(fn as never, { baseUrl: 'https://x', timeoutSeconds: 30, maxRetries: 1 }, 'add'), calls };
+	}
+
+	it.each(['ERR_BAD_RESPONSE', 'ECONNRESET', 'ESOMETHINGNEW', 'ERR_STREAM_PREMATURE_CLOSE'])('%s is ambiguous: an Add is sent once', async (code) => {
+		const { api, calls } = throwing(code);
+		await expect(api.request({ method: 'POST', path: '/modules/faces', body: {} })).rejects.toMatchObject({
+			info: { code: 'CONNECTION_RESET', outcomeUnknown: true, attempts: 1 },
+		});
+		expect(calls.sent).toBe(1);
+	});
+
+	it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'])('%s proves nothing was sent: repeated', async (code) => {
+		const { api, calls } = throwing(code);
+		await expect(api.request({ method: 'POST', path: '/modules/faces', body: {} })).rejects.toMatchObject({
+			info: { code: 'NETWORK_ERROR', outcomeUnknown: false, attempts: 2 },
+		});
+		expect(calls.sent).toBe(2);
+	});
+});
+
+describe('URLs in messages', () => {
+	it('lose user name, password, query and fragment, parsed or not', async () => {
+		const { urlForDisplay } = await import('../../nodes/ArgosFaces/errors');
+		expect(urlForDisplay('http://admin:S3CRET@proxy.example.com/?token=T0KEN#x')).toBe('http://proxy.example.com');
+		expect(urlForDisplay('https://u@h.example.com:8443/argos?k=1')).toBe('https://h.example.com:8443/argos');
+		expect(urlForDisplay('http://admin:S3CRET@bad host/?token=T0KEN')).toBe('http://bad host/');
+		expect(urlForDisplay('admin:S3CRET@bad host?token=T0KEN')).toBe('bad host');
+	});
+});

@@ -5,6 +5,10 @@
  * an unusable Base URL, a typed-in parameter that is wrong — and only while nothing has succeeded in
  * this run: once a face was added, failing the execution would hide its faceId. With any "continue"
  * error setting on it never throws. Every input item ends on exactly one output, paired to its input.
+ *
+ * As an AI-agent tool (n8n's `<type>Tool` variant) only the first output reaches the agent, so there the
+ * Failed items join the Success ones on it, each with its `error` (code, message, what to do), and the
+ * node never throws: an empty answer would read as success to the agent.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -46,7 +50,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as OperationName;
 	const run = resources[resource]?.[operation];
 	if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}" of resource "${resource}"`);
-	const continueOnFail = this.continueOnFail();
+	const asTool = this.getNode().type.endsWith('Tool');
+	const continueOnFail = this.continueOnFail() || asTool;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
 
 	let settings: Pick<ApiSettings, 'baseUrl' | 'signal'>;
@@ -58,7 +63,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		concurrency = readInteger.call(this, 0, 'options.concurrency', 'Concurrency', { min: 1, max: 32, fallback: 4 });
 	} catch (error) {
 		if (!(error instanceof FaceError) || (error.fatal && !continueOnFail)) throw error instanceof FaceError ? toNodeError.call(this, error, 0) : error;
-		return [[], items.map((item, i) => failedItem(item, i, error.info))];
+		const all = items.map((item, i) => failedItem(item, i, error.info));
+		return asTool ? [all] : [[], all];
 	}
 
 	let succeeded = false;
@@ -88,9 +94,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	items.forEach((item, i) => {
 		const outcome = outcomes[i] ?? { failed: localError('CANCELLED', undefined).info };
 		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json, pairedItem: { item: i } });
-		else failed.push(failedItem(item, i, outcome.failed));
+		else (asTool ? success : failed).push(failedItem(item, i, outcome.failed));
 	});
-	return [success, failed];
+	return asTool ? [success] : [success, failed];
 }
 
 /** Retries and timeout may differ per item (expressions), and are checked per item before anything is sent. */

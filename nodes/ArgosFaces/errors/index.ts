@@ -25,6 +25,7 @@ const FATAL_CODES = new Set<number | string>([
 	'ENDPOINT_NOT_FOUND',
 	'BASE_URL_INVALID',
 	'BASE_URL_INSECURE',
+	'REDIRECTED',
 ]);
 
 export class FaceError extends Error {
@@ -38,8 +39,28 @@ export class FaceError extends Error {
 	}
 }
 
-const AMBIGUOUS_WRITE =
-	'The request may have reached ARGOS, so the face may have been added anyway. Before running this item again, check with Get Many or Search (or turn on "Skip If Already Enrolled"), so the person is not enrolled twice.';
+/** What an answer lost on the way back means, by what the request does to ARGOS. */
+export type RequestKind = 'add' | 'delete' | 'read';
+
+const AMBIGUOUS: Record<RequestKind, string> = {
+	add: 'The request may have reached ARGOS, so the face may have been added anyway. Before running this item again, check with Get Many or Search (or turn on "Skip If Already Enrolled"), so the person is not enrolled twice.',
+	delete:
+		'The request may have reached ARGOS, so the face may have been deleted anyway. Deleting again is harmless: if the face is gone, a new Delete answers "face not found". Get Many shows whether it is still there.',
+	read: 'This request only reads: nothing in ARGOS was changed, so running the item again is safe.',
+};
+
+/** A URL as it may appear in a message: no user name, password, query or fragment (they can hold secrets). */
+export function urlForDisplay(raw: string): string {
+	let url: URL | undefined;
+	try {
+		url = new URL(raw);
+	} catch {
+		url = undefined;
+	}
+	// "user:pass@host" without a scheme parses as scheme "user:" with no host: treat it as text.
+	if (url?.host) return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+	return raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, '$1').replace(/[?#].*$/, '');
+}
 
 /** HTTP answers that carry no ARGOS errorCode. */
 function httpText(status: number): ErrorText & { code: string } {
@@ -173,8 +194,38 @@ export function networkError(
 }
 
 /** A write whose answer was lost: it may have been carried out. */
-export function outcomeUnknown(info: FaceErrorInfo): FaceErrorInfo {
-	return { ...info, outcomeUnknown: true, description: `${info.description} ${AMBIGUOUS_WRITE}` };
+export function outcomeUnknown(info: FaceErrorInfo, kind: Exclude<RequestKind, 'read'> = 'add'): FaceErrorInfo {
+	return { ...info, outcomeUnknown: true, description: `${info.description} ${AMBIGUOUS[kind]}` };
+}
+
+/** A read whose answer was lost: say that nothing changed, so nobody hesitates to run it again. */
+export function readLost(info: FaceErrorInfo): FaceErrorInfo {
+	return { ...info, description: `${info.description} ${AMBIGUOUS.read}` };
+}
+
+/** Cancelled while a write was on its way: it may have been carried out. Otherwise nothing happened. */
+export function cancelled(inFlight?: Exclude<RequestKind, 'read'>): FaceErrorInfo {
+	if (!inFlight) return localError('CANCELLED', undefined).info;
+	return base({
+		code: 'CANCELLED',
+		message: 'The execution was cancelled while this item\'s request was on its way to ARGOS',
+		description: AMBIGUOUS[inFlight],
+		outcomeUnknown: true,
+	});
+}
+
+/** A 3xx: never followed, because following would carry the API key to wherever it points. */
+export function redirected(httpStatus: number, location: unknown): FaceErrorInfo {
+	const target = typeof location === 'string' && location.trim() ? urlForDisplay(location.trim()) : undefined;
+	return base({
+		code: 'REDIRECTED',
+		message: target
+			? `The Base URL answered with a redirect (HTTP ${httpStatus}) to ${target}`
+			: `The Base URL answered with a redirect (HTTP ${httpStatus}) without saying where to`,
+		description:
+			'The node does not follow redirects, so the API key is never sent to another address. If the new address is the right one and uses https://, put it in the Base URL of the Argos Faces API credential.',
+		httpStatus,
+	});
 }
 
 

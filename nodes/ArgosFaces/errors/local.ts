@@ -104,4 +104,9 @@ export const LOCAL_ERRORS = {
 		message: 'The execution was cancelled before this item finished',
 		description: 'Run the workflow again for this item.',
 	}),
+	LIST_NOT_ENDING: (d: { pages: number; reason: string }) => ({
+		message: `Get Many stopped after ${d.pages} pages: ${d.reason}`,
+		description:
+			'ARGOS (or a proxy in front of it) did not page the way its docs say, so the list could not be completed. Use a Limit, or "Filter by Face ID", or check the Base URL; if it persists, report it to ARGOS support.',
+	}),
 };

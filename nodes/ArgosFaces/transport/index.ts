@@ -3,17 +3,22 @@
  * credential's own `authenticate` adds the key and n8n's proxy, SSRF and cancel handling apply. It owns
  * the per-request timeout and the retry policy, and turns every outcome into a body or a FaceError.
  *
- * Retry classes: "safe" failures never changed anything on the server (the connection was refused,
- * 429, 503) and are always retried. "Ambiguous" ones (timeout, reset, 500, 502, 504, a cut-off 2xx) may
- * hide a completed write: reads repeat them, writes never do (Add's "Skip If Already Enrolled" repeats
- * itself, searching first).
+ * Retry classes: "safe" failures prove the request never reached the server (connection refused, DNS,
+ * unreachable) or were refused before any work (429, 503), and are always retried. Every other failure —
+ * a timeout, a reset, a body cut off after its headers, 500/502/504, an error nobody has seen before — is
+ * "ambiguous": it may hide a completed write. Whether it is repeated depends on the request, not on the
+ * operation: reads repeat it, Delete (idempotent) repeats it, Add never does (its "Skip If Already Enrolled"
+ * repeats itself, searching first).
+ *
+ * Redirects are never followed: n8n would carry the x-api-key header to wherever a 3xx points.
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import type { OperationName } from '../helpers/interfaces';
-import type { FaceErrorInfo } from '../errors';
+import type { FaceErrorInfo, RequestKind } from '../errors';
 import {
+	cancelled,
 	FaceError,
 	fromApiResponse,
 	invalidResponse,
@@ -21,6 +26,9 @@ import {
 	networkError,
 	outcomeUnknown,
 	parseErrorCode,
+	readLost,
+	redirected,
+	urlForDisplay,
 } from '../errors';
 
 export const DEFAULT_BASE_URL = 'https://idverify-api.argosidentity.com';
@@ -34,10 +42,10 @@ export function normaliseBaseUrl(raw: unknown): string {
 	try {
 		url = new URL(text);
 	} catch {
-		throw localError('BASE_URL_INVALID', { baseUrl: text });
+		throw localError('BASE_URL_INVALID', { baseUrl: urlForDisplay(text) });
 	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw localError('BASE_URL_INVALID', { baseUrl: text });
-	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) throw localError('BASE_URL_INSECURE', { baseUrl: text });
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw localError('BASE_URL_INVALID', { baseUrl: urlForDisplay(text) });
+	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) throw localError('BASE_URL_INSECURE', { baseUrl: urlForDisplay(text) });
 	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/modules$/, '');
 }
 
@@ -54,20 +62,30 @@ export interface ApiRequest {
 	path: '/modules/faces' | '/modules/search';
 	qs?: IDataObject;
 	body?: IDataObject;
+	/** What the request does to ARGOS; by default read from the endpoint (see kindOf). */
+	kind?: RequestKind;
+}
+
+/** POST /modules/faces adds, DELETE deletes; a search (a POST too) and GET only read. */
+export function kindOf(request: Pick<ApiRequest, 'method' | 'path' | 'kind'>): RequestKind {
+	if (request.kind) return request.kind;
+	if (request.method === 'DELETE') return 'delete';
+	if (request.method === 'POST' && request.path === '/modules/faces') return 'add';
+	return 'read';
 }
 
 type Attempt =
 	| { ok: true; body: IDataObject }
-	| { ok: false; info: FaceErrorInfo; retry: 'safe' | 'ambiguous' | 'no'; retryAfterMs?: number };
+	| { ok: false; info: FaceErrorInfo; retry: 'safe' | 'ambiguous' | 'no' | 'cancelled'; retryAfterMs?: number };
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8000;
 /** A Retry-After longer than this is not waited for: the item fails and says so. */
 export const RETRY_AFTER_CAP_MS = 60000;
 
-const WRITES: ReadonlySet<OperationName> = new Set(['add', 'deleteFace']);
-const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
-const CUT_OFF = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED_RESET', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
+/** The only errors that prove nothing reached the server: no connection was ever made. */
+const NEVER_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAI_NONAME', 'EAI_FAIL', 'ENETDOWN']);
+const TIMEOUTS = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT']);
 
 /** Retry-After as seconds or an HTTP date. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
@@ -102,13 +120,12 @@ function systemCode(error: { code?: unknown; cause?: unknown; message?: unknown 
 
 function classifyThrown(error: Error & { code?: unknown; cause?: unknown }, settings: ApiSettings): Attempt {
 	const code = systemCode(error);
-	if (settings.signal?.aborted || code === 'ERR_CANCELED') return { ok: false, info: localError('CANCELLED', undefined).info, retry: 'no' };
-	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT')
-		return { ok: false, info: networkError('TIMEOUT', code, settings.timeoutSeconds), retry: 'ambiguous' };
+	if (settings.signal?.aborted || code === 'ERR_CANCELED') return { ok: false, info: cancelled(), retry: 'cancelled' };
 	if (NEVER_REACHED.has(code)) return { ok: false, info: networkError('NETWORK_ERROR', code, settings.timeoutSeconds), retry: 'safe' };
-	if (CUT_OFF.has(code) || code === 'UNKNOWN')
-		return { ok: false, info: networkError('CONNECTION_RESET', code === 'UNKNOWN' ? 'no answer' : code, settings.timeoutSeconds), retry: 'ambiguous' };
-	return { ok: false, info: networkError('NETWORK_ERROR', code, settings.timeoutSeconds), retry: 'safe' };
+	if (TIMEOUTS.has(code)) return { ok: false, info: networkError('TIMEOUT', code, settings.timeoutSeconds), retry: 'ambiguous' };
+	// Anything else (a reset, a body cut off after its headers, an error never seen before) may have
+	// happened after the server read the request.
+	return { ok: false, info: networkError('CONNECTION_RESET', code === 'UNKNOWN' ? 'no answer' : code, settings.timeoutSeconds), retry: 'ambiguous' };
 }
 
 function parseBody(raw: unknown): IDataObject | undefined {
@@ -130,6 +147,7 @@ function classifyResponse(operation: OperationName, response: IN8nHttpFullRespon
 	// ARGOS's docs show errors only as 4xx, but a 200 carrying an errorCode is still an error.
 	if (ok && body && parseErrorCode(body.errorCode) === undefined) return { ok: true, body };
 	if (ok) return body ? { ok: false, info: fromApiResponse(operation, status, body), retry: 'no' } : { ok: false, info: invalidResponse(status), retry: 'ambiguous' };
+	if (status >= 300 && status < 400) return { ok: false, info: redirected(status, response.headers?.location), retry: 'no' };
 	const info = fromApiResponse(operation, status, body);
 	const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 	if (status === 429 || status === 503) return { ok: false, info, retry: 'safe', retryAfterMs };
@@ -163,6 +181,7 @@ export class ArgosApi {
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: this.settings.timeoutSeconds * 1000,
+				disableFollowRedirect: true,
 			})) as IN8nHttpFullResponse;
 			return classifyResponse(this.operation, response);
 		} catch (error) {
@@ -171,22 +190,33 @@ export class ArgosApi {
 	}
 
 	async request<T extends IDataObject>(request: ApiRequest): Promise<T> {
-		const writes = WRITES.has(this.operation);
+		const kind = kindOf(request);
+		// A write counts as possibly done from its first ambiguous attempt on, whatever follows.
+		let mayHaveHappened = false;
+		const fail = (info: FaceErrorInfo) =>
+			new FaceError({ ...(kind !== 'read' && mayHaveHappened ? outcomeUnknown(info, kind) : info), attempts: this.attempts });
+		const stop = () => new FaceError({ ...(kind !== 'read' && mayHaveHappened ? cancelled(kind) : cancelled()), attempts: this.attempts });
 		for (let retries = 0; ; retries++) {
+			if (this.settings.signal?.aborted) throw stop();
 			const attempt = await this.send(request);
 			if (attempt.ok) return attempt.body as T;
-			const mayRepeat = attempt.retry === 'safe' || (attempt.retry === 'ambiguous' && !writes);
+			if (attempt.retry === 'cancelled') {
+				// Cancelled with the request on its way: a write may have been carried out.
+				mayHaveHappened = true;
+				throw stop();
+			}
+			if (attempt.retry === 'ambiguous') mayHaveHappened = true;
+			const mayRepeat = attempt.retry === 'safe' || (attempt.retry === 'ambiguous' && kind !== 'add');
 			const waitMs = attempt.retryAfterMs ?? backoffMs(retries + 1);
 			if (!mayRepeat || retries >= this.settings.maxRetries || waitMs > RETRY_AFTER_CAP_MS || this.settings.signal?.aborted) {
-				const info = attempt.retry === 'ambiguous' && writes ? outcomeUnknown(attempt.info) : attempt.info;
-				throw new FaceError({ ...info, attempts: this.attempts });
+				throw fail(kind === 'read' && attempt.retry === 'ambiguous' ? readLost(attempt.info) : attempt.info);
 			}
 			// sleep rejects when the execution is cancelled; n8n 1.x's sleep ignores the signal, hence the re-check.
-			const cancelled = await sleep(waitMs, this.settings.signal).then(
+			const stopped = await sleep(waitMs, this.settings.signal).then(
 				() => this.settings.signal?.aborted === true,
 				() => true,
 			);
-			if (cancelled) throw new FaceError({ ...localError('CANCELLED', undefined).info, attempts: this.attempts });
+			if (stopped) throw stop();
 		}
 	}
 }

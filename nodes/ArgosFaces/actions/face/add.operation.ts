@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { AddFaceResponse, SearchOutput } from '../../helpers/interfaces';
+import type { AddFaceResponse, FaceListResponse, SearchOutput } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
 import { FaceError, invalidResponse, outcomeUnknown } from '../../errors';
 import {
@@ -50,7 +50,7 @@ export const description = updateDisplayOptions({ show: { resource: ['face'], op
 function toOutput(body: AddFaceResponse & IDataObject, collectionId: string, userName: string): IDataObject {
 	const faceId = pick(body, 'faceId', 'face_id');
 	// A 2xx without a faceId: the face may exist now, but we cannot say which it is.
-	if (!faceId) throw new FaceError(outcomeUnknown({ ...invalidResponse(200), message: 'ARGOS answered without a faceId' }));
+	if (!faceId) throw new FaceError(outcomeUnknown({ ...invalidResponse(200), message: 'ARGOS answered without a faceId' }, 'add'));
 	const option = (body.option && typeof body.option === 'object' ? body.option : {}) as IDataObject;
 	const output: IDataObject = { faceId, metaFaceId: pick(body, 'metaFaceId', 'meta_face_id'), collectionId, userName };
 	// Old docs put livenessScore beside `option`, new ones inside it; casing differs between endpoints.
@@ -67,15 +67,35 @@ function toOutput(body: AddFaceResponse & IDataObject, collectionId: string, use
 	return output;
 }
 
-function enrolled(found: SearchOutput, collectionId: string, userName: string): IDataObject {
+/**
+ * The face found by the search. Search shape A gives face ids only, and the match may be someone else's
+ * face: the name is then looked up (Get Many filtered by the faceId), never taken from this item's input.
+ */
+async function enrolled(api: ArgosApi, found: SearchOutput, collectionId: string): Promise<IDataObject> {
 	const best = found.bestMatch!;
+	const userName = best.userName ?? (await enrolledName(api, collectionId, best.faceId));
 	return {
 		faceId: best.faceId,
 		collectionId,
-		userName: best.userName ?? userName,
+		...(userName !== undefined
+			? { userName }
+			: { userName: null, userNameNote: 'ARGOS returned only the faceId of the match and did not list its user name' }),
 		alreadyEnrolled: true,
 		...(best.similarity !== undefined && { similarity: best.similarity }),
 	};
+}
+
+async function enrolledName(api: ArgosApi, collectionId: string, faceId: string): Promise<string | undefined> {
+	// ARGOS needs at least 5 characters of a faceId to filter by it.
+	if (faceId.length < 5) return undefined;
+	// The face exists either way; a failed lookup only leaves the name out.
+	const body = await api
+		.request<FaceListResponse & IDataObject>({ method: 'GET', path: '/modules/faces', qs: { collectionId, page: 1, term: faceId } })
+		.catch(() => undefined);
+	if (!body) return undefined;
+	const faces = (Array.isArray(body.result) ? body.result : []) as IDataObject[];
+	const face = faces.find((raw) => pick(raw, 'face_id', 'faceId') === faceId);
+	return face ? pick(face, 'user_name', 'userName') : undefined;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
@@ -99,13 +119,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	// can safely be repeated — the one case where an Add is retried.
 	for (let repeats = 0; ; repeats++) {
 		const found = await searchFace(api, collectionId, userName, image.base64);
-		if (found.matched) return [{ ...enrolled(found, collectionId, userName), image: image.summary }];
+		if (found.matched) return [{ ...(await enrolled(api, found, collectionId)), image: image.summary }];
 		const added = await add().then(
 			(output) => ({ output }),
 			(error: unknown) => ({ error }),
 		);
 		if ('output' in added) return [{ ...added.output, alreadyEnrolled: false, image: image.summary }];
-		const unknown = added.error instanceof FaceError && added.error.info.outcomeUnknown;
+		const unknown = added.error instanceof FaceError && added.error.info.outcomeUnknown && added.error.info.code !== 'CANCELLED';
 		if (!unknown || repeats >= api.maxRetries) throw added.error;
 	}
 }

@@ -19,6 +19,8 @@ import {
 } from '../common.descriptions';
 
 export const PAGE_SIZE = 50;
+/** Bounds requests and memory when a server pages without end: 1,000 pages are 50,000 faces. */
+export const MAX_PAGES = 1000;
 
 const properties: INodeProperties[] = [
 	collectionIdField,
@@ -70,6 +72,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const term = readText.call(this, itemIndex, 'options.term', 'Filter by Face ID');
 	if (term && term.length < 5) throw parameterError.call(this, 'options.term', localError('TERM_TOO_SHORT', { term }));
 	const faces: IDataObject[] = [];
+	const seen = new Set<string>();
 	for (let page = 1; ; page++) {
 		const body = await api.request<FaceListResponse & IDataObject>({
 			method: 'GET',
@@ -77,9 +80,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 			qs: { collectionId, page, ...(term && { term }) },
 		});
 		const result = Array.isArray(body.result) ? body.result : [];
+		let fresh = 0;
 		for (const raw of result as IDataObject[]) {
+			const faceId = pick(raw, 'face_id', 'faceId');
+			// A face seen on an earlier page (the list shifted, or the page was sent again) is listed once.
+			if (faceId !== undefined && seen.has(faceId)) continue;
+			if (faceId !== undefined) seen.add(faceId);
+			fresh++;
 			faces.push({
-				faceId: pick(raw, 'face_id', 'faceId'),
+				faceId,
 				metaFaceId: pick(raw, 'meta_face_id', 'metaFaceId'),
 				userName: pick(raw, 'user_name', 'userName'),
 				collectionId: pick(raw, 'collection_id', 'collectionId') ?? collectionId,
@@ -88,6 +97,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		}
 		const more = needsNextPage({ page, pageItems: result.length, collected: faces.length, totalCount: toNumber(body.totalCount), limit });
 		if (!more) break;
+		// A full page with nothing new: the server ignores `page` and would answer the same forever.
+		if (fresh === 0) throw localError('LIST_NOT_ENDING', { pages: page, reason: `page ${page} repeated faces already listed` });
+		if (page >= MAX_PAGES)
+			throw localError('LIST_NOT_ENDING', { pages: page, reason: `the collection has more than ${MAX_PAGES * PAGE_SIZE} faces, or ARGOS never reported the last page` });
 	}
 	return limit === undefined ? faces : faces.slice(0, limit);
 }
