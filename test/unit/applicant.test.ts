@@ -42,6 +42,8 @@ const LOCAL_SAMPLES: Record<keyof typeof LOCAL_ERRORS, { details: unknown; appli
 	BASE_URL_INVALID: { details: { baseUrl: 'nope' }, applicant: undefined },
 	BASE_URL_INSECURE: { details: { baseUrl: 'http://example.com' }, applicant: undefined },
 	CANCELLED: { details: undefined, applicant: undefined },
+	PARAMETER_INVALID: { details: { parameter: 'Limit', expected: 'a whole number 1 or more', got: '-5', itemIndex: 0 }, applicant: undefined },
+	LIST_NOT_ENDING: { details: { pages: 3, reason: 'a full page brought no new face' }, applicant: undefined },
 };
 
 /** One sentence, for a person: no error codes, no HTTP, no node or API vocabulary. */
