@@ -56,11 +56,12 @@ function readExample() {
  * The example ready for the public API: only the fields it accepts, the credential pointing at `credential`,
  * and for a variant another path and name (Multiple Files on when `multipleFiles`).
  */
-function formWorkflow({ credential, variant }) {
+function formWorkflow({ credential, variant, typeVersions = {} }) {
 	const { wf } = readExample();
 	const copy = JSON.parse(JSON.stringify(wf));
 	for (const n of copy.nodes) {
 		if (n.type === NODE_TYPE) n.credentials = { [CRED_TYPE]: { id: credential.id, name: credential.name } };
+		if (typeVersions[n.type] !== undefined) n.typeVersion = typeVersions[n.type];
 		if (variant && n.type === FORM_TRIGGER) {
 			n.parameters.options.path += `-${variant.suffix}`;
 			n.webhookId = crypto.randomUUID();
@@ -95,10 +96,13 @@ async function saveCredential(n8n, sandbox, name) {
 	return { id: saved.id, name: saved.name };
 }
 
-/** Creates and activates the workflow; returns { id, formUrl, ... }. */
-async function activateForm(n8n, sandbox, variant) {
+/**
+ * Creates and activates the workflow; returns { id, formUrl, ... }. typeVersions: { nodeType: version } to
+ * replace the example's (n8n 1.x does not know the Form Trigger and Form versions 2.41.1 writes).
+ */
+async function activateForm(n8n, sandbox, variant, typeVersions) {
 	const credential = await saveCredential(n8n, sandbox, `Argos Faces sandbox (form${variant ? ` ${variant.suffix}` : ''})`);
-	const spec = formWorkflow({ credential, variant });
+	const spec = formWorkflow({ credential, variant, typeVersions });
 	const created = await n8n.api('POST', '/workflows', spec.body);
 	await n8n.api('POST', `/workflows/${created.id}/activate`);
 	return { ...spec, id: created.id, formUrl: `${n8n.baseUrl}/form/${spec.path}` };
@@ -149,16 +153,49 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 	const state = {};
 	const collectionId = readExample().argos.parameters.collectionId;
 
-	step('activating the form onboarding example (Form Trigger -> Argos Faces Add at its defaults -> Form endings)', get, async () => {
+	step('reading which Form Trigger and Form versions this n8n ships', get, async () => {
 		const n8n = get();
 		if (!n8n.ready) throw new Error('n8n did not start');
+		const res = await fetch(`${n8n.baseUrl}/types/nodes.json`, { headers: { cookie: n8n.cookie, 'browser-id': 'argos-e2e-browser' } });
+		assert.equal(res.status, 200, 'GET /types/nodes.json');
+		const types = await res.json();
+		const versionsOf = (name) => types.filter((t) => t.name === name).flatMap((t) => [].concat(t.version)).sort((a, b) => a - b);
+		const { trigger, endings } = readExample();
+		state.typeVersions = {};
+		state.unknown = [];
+		for (const [type, wanted] of [
+			[FORM_TRIGGER, trigger.typeVersion],
+			[FORM_NODE, endings[0].typeVersion],
+		]) {
+			const shipped = versionsOf(type);
+			assert.ok(shipped.length > 0, `n8n ${version} does not serve ${type}`);
+			if (!shipped.includes(wanted)) {
+				state.typeVersions[type] = shipped[shipped.length - 1];
+				state.unknown.push(`${type} ${wanted} (ships ${shipped.join(', ')})`);
+			}
+		}
+		if (state.unknown.length) log(`n8n ${version}: the example's ${state.unknown.join('; ')}: the other steps use ${JSON.stringify(state.typeVersions)}`);
+	});
+
+	step('activating the example file unchanged (refused only where this n8n lacks its node versions)', get, async () => {
+		const n8n = get();
+		if (!state.typeVersions) throw new Error('the node versions were not read');
 		const { argos } = readExample();
 		// the point of the example: nothing about the image is configured on the node
 		for (const p of ['imageSource', 'binaryPropertyName']) {
 			assert.ok(!(p in argos.parameters), `the example sets ${p}; it must use the node's default`);
 		}
 		assert.ok(ctx.sandbox.state().collections.some((c) => c.id === collectionId), `the sandbox has no ${collectionId}`);
-		state.single = await activateForm(n8n, ctx.sandbox);
+		if (state.unknown.length === 0) {
+			state.single = await activateForm(n8n, ctx.sandbox);
+		} else {
+			// what a 1.x user gets from the file as it is: the import is accepted, the activation is not
+			await assert.rejects(activateForm(n8n, ctx.sandbox, { suffix: 'as-is' }), (err) => {
+				log(`n8n ${version}: the example as it is: ${err.message.split(' (log:')[0]}`);
+				return /activate -> 400/.test(err.message);
+			});
+			state.single = await activateForm(n8n, ctx.sandbox, undefined, state.typeVersions);
+		}
 		log(`n8n ${version}: form at ${state.single.formUrl}`);
 	});
 
@@ -233,7 +270,7 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 	step('a variant with Multiple Files on: two files -> the rejection ending naming both, nothing enrolled', get, async () => {
 		const n8n = get();
 		if (!n8n.ready) throw new Error('n8n did not start');
-		state.multi = await activateForm(n8n, ctx.sandbox, { suffix: 'multi', multipleFiles: true });
+		state.multi = await activateForm(n8n, ctx.sandbox, { suffix: 'multi', multipleFiles: true }, state.typeVersions);
 		const form = await openForm(state.multi.formUrl);
 		const selfie = form.controls.find((c) => c.id === form.labels.Selfie);
 		assert.ok('multiple' in selfie.attrs, 'the variant must allow several files');

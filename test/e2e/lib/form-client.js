@@ -116,8 +116,9 @@ function parseFormPage(html) {
 
 /** The ending page of an n8n Form node ("Form Ending", Show Completion Screen): its title and message. */
 function parseEndingPage(html) {
+	// 2.x styles the message paragraph (white-space: pre-line), 1.x does not: the first <p> after the title
 	const title = /<h1>([\s\S]*?)<\/h1>/i.exec(html);
-	const message = /<p style="white-space: pre-line;">([\s\S]*?)<\/p>/i.exec(html);
+	const message = title ? /<p\b[^>]*>([\s\S]*?)<\/p>/i.exec(html.slice(title.index)) : null;
 	const token = /const authToken = '([^']*)'/.exec(html);
 	return {
 		title: title ? textOf(title[1]) : '',
