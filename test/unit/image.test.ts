@@ -1,8 +1,9 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
-import { base64ByteLength, parseBase64Input, sniffImageFormat } from '../../nodes/ArgosFaces/helpers/image';
-import { FaceError } from '../../nodes/ArgosFaces/errors';
+import { base64ByteLength, imageStructureProblem, parseBase64Input, sniffImageFormat } from '../../nodes/ArgosFaces/helpers/image';
+import { FaceError, localError, MEGABYTE } from '../../nodes/ArgosFaces/errors';
+import { imageFields, imageOptions } from '../../nodes/ArgosFaces/actions/common.descriptions';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/images', name));
 
@@ -14,7 +15,7 @@ describe('image sniffing on real files', () => {
 		['anim.gif', 'a GIF', false, undefined],
 		['photo.heic', 'HEIC', false, undefined],
 		['doc.pdf', 'a PDF document', false, undefined],
-		['notes.txt', 'text, not an image', false, undefined],
+		['notes.txt', 'a text file', false, undefined],
 		['empty.jpg', 'empty', false, undefined],
 	])('%s is %s', (file, format, supported, mimeType) => {
 		const sniffed = sniffImageFormat(fixture(file));
@@ -56,5 +57,68 @@ describe('base64 input', () => {
 			const data = Buffer.alloc(n, 7).toString('base64');
 			expect(base64ByteLength(data)).toBe(n);
 		}
+	});
+});
+
+describe('structure check: a cut-off file is caught before it costs a request', () => {
+	const structure = (bytes: Buffer) => imageStructureProblem(sniffImageFormat(bytes).format, bytes);
+
+	it.each(['face.jpg', 'face-b.jpg', 'spoof.jpg', 'face.png', 'face.webp'])('%s is complete', (file) => {
+		expect(structure(fixture(file))).toBeUndefined();
+	});
+
+	it.each(['face.jpg', 'face-b.jpg', 'face.png', 'face.webp'])('%s cut anywhere is caught', (file) => {
+		const whole = fixture(file);
+		// Every cut from just past the signature to one byte short; the WebP/PNG/JPEG signatures need 12 bytes.
+		const cuts = [12, 33, 100, 2048, Math.floor(whole.length / 2), whole.length - 2, whole.length - 1].filter((n) => n < whole.length);
+		for (const n of cuts) expect(structure(whole.subarray(0, n))).toEqual(expect.stringMatching(/ends|bytes its header announces/));
+	});
+
+	it('every truncation of the JPEG is caught, including one that keeps an embedded end marker', () => {
+		const whole = fixture('face.jpg');
+		for (let n = 3; n < whole.length; n += 97) expect(structure(whole.subarray(0, n))).toBeDefined();
+		// An EXIF-style APP1 segment holding a complete thumbnail (with its own FFD9) before a cut-off main image.
+		const thumb = Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from('thumb'), Buffer.from([0xff, 0xd9])]);
+		const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.from([0, thumb.length + 2]), thumb]);
+		const withThumb = Buffer.concat([whole.subarray(0, 2), app1, whole.subarray(2)]);
+		expect(structure(withThumb)).toBeUndefined();
+		expect(structure(withThumb.subarray(0, app1.length + 2 + 1000))).toBeDefined();
+	});
+
+	it('allows bytes after the end marker, as some cameras add', () => {
+		for (const file of ['face.jpg', 'face.png', 'face.webp']) {
+			expect(structure(Buffer.concat([fixture(file), Buffer.from('CAMERA-TRAILER'), Buffer.alloc(4096)]))).toBeUndefined();
+		}
+	});
+
+	it('says what is wrong in the local error', () => {
+		const whole = fixture('face.webp');
+		const problem = structure(whole.subarray(0, 1000));
+		expect(problem).toBe(`it has 1000 of the ${whole.length} bytes its header announces`);
+		const info = localError('IMAGE_CORRUPT', { format: 'WebP', problem: problem! }).info;
+		expect(info.message).toBe(`The WebP file is incomplete or damaged (${problem})`);
+		expect(info.applicantMessage).toMatch(/send it again/);
+		expect(info.httpStatus).toBeNull();
+	});
+});
+
+describe('wording: messages and descriptions agree', () => {
+	it('a text file reads as one sentence, not "text, not an image, not a …"', () => {
+		const { message } = localError('IMAGE_UNSUPPORTED_FORMAT', { detected: sniffImageFormat(fixture('notes.txt')).format }).info;
+		expect(message).toBe('The file is a text file, not a JPEG, PNG or WebP photo');
+	});
+
+	it('the format message, its description and the Validate Image option name the same formats', () => {
+		const info = localError('IMAGE_UNSUPPORTED_FORMAT', { detected: 'HEIC' }).info;
+		for (const text of [info.message, info.description, imageOptions.find((o) => o.name === 'validateImage')!.description!])
+			expect(text).toMatch(/JPEG, PNG or WebP/);
+		expect(imageFields.find((f) => f.name === 'imageSource')!.options!.map((o) => (o as { value: string }).value)).toEqual(['binary', 'base64', 'url']);
+	});
+
+	it('"MB" is one binary megabyte, and the option says so', () => {
+		expect(MEGABYTE).toBe(1048576);
+		expect(imageOptions.find((o) => o.name === 'maxImageSizeMb')!.description).toContain('1 MB = 1,048,576 bytes');
+		expect(localError('IMAGE_TOO_LARGE', { bytes: 10 * MEGABYTE + 1, maxMb: 10 }).info.message).toBe('The image is 10.0 MB, over the 10 MB limit');
+		expect(localError('IMAGE_TOO_LARGE', { bytes: 10 * MEGABYTE + 1, maxMb: 10 }).info.description).toContain('1 MB = 1,048,576 bytes');
 	});
 });

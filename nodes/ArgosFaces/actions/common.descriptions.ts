@@ -1,8 +1,11 @@
 /** Parameters several operations share, and the per-item readers that go with them. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ImageParameters } from '../helpers/image';
+import type { ImageParameterNames, ImageParameters, ImageSource } from '../helpers/image';
+import { DEFAULT_IMAGE_PARAMETERS, loadImage } from '../helpers/image';
+import type { EncodedImage } from '../helpers/interfaces';
 import { FaceError, localError } from '../errors';
+import { downloadImage } from '../transport/download';
 
 export const collectionIdField: INodeProperties = {
 	displayName: 'Collection ID',
@@ -14,48 +17,71 @@ export const collectionIdField: INodeProperties = {
 	description: 'The face collection, as shown in the ARGOS dashboard (Face ID → Collections)',
 };
 
-export const imageFields: INodeProperties[] = [
-	{
-		displayName: 'Image Source',
-		name: 'imageSource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'Binary File',
-				value: 'binary',
-				description: 'A photo file from a previous node (form upload, webhook, Read Files, HTTP Request…)',
-			},
-			{
-				name: 'Base64 String',
-				value: 'base64',
-				description: 'Base64 text or a data URL (data:image/jpeg;base64,…), e.g. from a JSON webhook',
-			},
-		],
-		default: 'binary',
-	},
-	{
-		displayName: 'Input Binary Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		required: true,
-		default: 'data',
-		hint: 'The name of the binary property that holds the photo',
-		description:
-			'Name of the binary property with the photo. With the workflow setting "binary mode: combined", use _files.&lt;name&gt;.',
-		displayOptions: { show: { imageSource: ['binary'] } },
-	},
-	{
-		displayName: 'Base64 Image',
-		name: 'base64Image',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: '={{ $json.selfie }}',
-		description: 'The photo as base64 or as a data URL',
-		displayOptions: { show: { imageSource: ['base64'] } },
-	},
-];
+/**
+ * The source fields of one image parameter. Operations with two images (Face Compare) call it once per
+ * image with their own parameter names and labels.
+ */
+export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS, what = 'photo'): INodeProperties[] {
+	const shown = (source: ImageSource) => ({ show: { [names.source]: [source] } });
+	return [
+		{
+			displayName: `${names.title} Source`,
+			name: names.source,
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{
+					name: 'Binary File',
+					value: 'binary',
+					description: 'A file from a previous node (form upload, webhook, Read Files, HTTP Request…)',
+				},
+				{
+					name: 'Base64 String',
+					value: 'base64',
+					description: 'Base64 text or a data URL (data:image/jpeg;base64,…), e.g. from a JSON webhook',
+				},
+				{
+					name: 'URL',
+					value: 'url',
+					description: 'A link to the file (form tools such as Typeform, Jotform or Tally, AI agents), downloaded without the ARGOS key',
+				},
+			],
+			default: 'binary',
+		},
+		{
+			displayName: names.binaryPropertyLabel,
+			name: names.binaryProperty,
+			type: 'string',
+			required: true,
+			default: 'data',
+			hint: `The binary property that holds the ${what}. If it is absent and the item has only one image file, that file is used.`,
+			description: `Name of the binary property with the ${what}. When no property has this name and the item carries exactly one image file (or one file), that one is used, so an upload from n8n's Form Trigger (named after its field, e.g. Selfie) works as is. With the workflow setting "binary mode: combined", use _files.&lt;name&gt;.`,
+			displayOptions: shown('binary'),
+		},
+		{
+			displayName: `Base64 ${names.title}`,
+			name: names.base64,
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '={{ $json.selfie }}',
+			description: `The ${what} as base64 or as a data URL`,
+			displayOptions: shown('base64'),
+		},
+		{
+			displayName: `${names.title} URL`,
+			name: names.url,
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '={{ $json.selfieUrl }}',
+			description: `The http(s) address of the ${what}. Fetched with n8n's own request settings (proxy, SSRF protection) and without the ARGOS API key; the download stops at "Max Image Size (MB)".`,
+			displayOptions: shown('url'),
+		},
+	];
+}
+
+export const imageFields: INodeProperties[] = imageSourceFields();
 
 export const imageOptions: INodeProperties[] = [
 	{
@@ -64,7 +90,8 @@ export const imageOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 1 },
 		default: 10,
-		description: 'Larger images go to Failed without being sent. 0 turns the check off.',
+		description:
+			'Larger images go to Failed without being sent; a URL download stops as soon as it passes the limit. 1 MB = 1,048,576 bytes (as n8n shows file sizes). 0 turns the check off (downloads still stop at 50 MB).',
 	},
 	{
 		displayName: 'Send Image As',
@@ -83,7 +110,7 @@ export const imageOptions: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to check that the file is a JPEG, PNG or WebP photo before sending it. Turn off only for a format ARGOS accepts that this node does not know.',
+			'Whether to check that the file is a complete JPEG, PNG or WebP photo before sending it (a file cut off during upload is caught here). Turn off only for a format ARGOS accepts that this node does not know.',
 	},
 ];
 
@@ -143,17 +170,45 @@ export function requiredText(this: IExecuteFunctions, itemIndex: number, name: s
 	return value;
 }
 
-export function imageParameters(this: IExecuteFunctions, itemIndex: number): ImageParameters {
-	const source = this.getNodeParameter('imageSource', itemIndex, 'binary') as 'binary' | 'base64';
+export function imageParameters(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS,
+): ImageParameters {
+	const raw = this.getNodeParameter(names.source, itemIndex, 'binary');
+	const source: ImageSource = raw === 'base64' || raw === 'url' ? raw : 'binary';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const label = names.binaryPropertyLabel;
 	return {
 		source,
-		binaryPropertyName: source === 'binary' ? requiredText.call(this, itemIndex, 'binaryPropertyName', 'Input Binary Field') : '',
-		base64Image: source === 'base64' ? String(this.getNodeParameter('base64Image', itemIndex, '') ?? '') : '',
+		binaryPropertyName: source === 'binary' ? requiredText.call(this, itemIndex, names.binaryProperty, label) : '',
+		binaryPropertyLabel: label,
+		base64Image: source === 'base64' ? String(this.getNodeParameter(names.base64, itemIndex, '') ?? '') : '',
+		imageUrl: source === 'url' ? requiredText.call(this, itemIndex, names.url, `${names.title} URL`) : '',
 		validate: options.validateImage !== false,
 		maxImageSizeMb: typeof options.maxImageSizeMb === 'number' ? options.maxImageSizeMb : 10,
 		sendAs: options.sendImageAs === 'dataUrl' ? 'dataUrl' : 'base64',
 	};
+}
+
+/**
+ * Reads, finds, downloads and checks one image of the item. `exclude` lists the binary properties the
+ * item's other image parameters already took (Face Compare), so they are never picked again.
+ */
+export async function readImage(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS,
+	exclude: string[] = [],
+): Promise<EncodedImage> {
+	const parameters = { ...imageParameters.call(this, itemIndex, names), exclude };
+	// The timeout is read like the ARGOS requests' one: once per run, from the first item.
+	const timeout = this.getNodeParameter('options.timeout', 0, 30);
+	const timeoutSeconds = typeof timeout === 'number' && timeout > 0 ? timeout : 30;
+	const signal = this.getExecutionCancelSignal?.();
+	return await loadImage.call(this, itemIndex, parameters, async (url, maxBytes) =>
+		await downloadImage(this, url, { maxBytes, timeoutSeconds, signal }),
+	);
 }
 
 /** Takes the first present value among the camelCase and snake_case spellings ARGOS may send. */

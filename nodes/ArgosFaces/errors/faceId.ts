@@ -4,6 +4,16 @@
  */
 import type { CodeEntry, ErrorText } from './types';
 
+/** What the applicant reads; shared with the local checks so the same problem reads the same. */
+export const APPLICANT = {
+	retake:
+		'We could not confirm a live face in your selfie: please take a new one facing the camera in even light, without sunglasses or a mask, with your whole face in the frame.',
+	smaller: 'Your photo is too large: please send a smaller one, for example a normal phone photo rather than a scan.',
+	format:
+		'Your file is not a photo we can read: please send a JPEG, PNG or WebP photo (on an iPhone, set Camera → Formats to "Most Compatible").',
+	noFace: 'We could not find a face in your photo: please send a clear, well-lit photo of your face.',
+} as const;
+
 const FIX_COLLECTION_ID =
 	'Fill in Collection ID with the ID shown in your ARGOS dashboard (Face ID → Collections).';
 const COLLECTION_NOT_FOUND: ErrorText = {
@@ -20,16 +30,19 @@ const LIVENESS_FAILED: ErrorText = {
 	message: 'The selfie failed the liveness check',
 	description:
 		'ARGOS judged that this photo does not show a live person (for example a photo of a screen or a print, or too dark or blurred). Ask the person to retake the selfie: face the camera, even light, no sunglasses or mask, the whole face in the frame.',
+	applicantMessage: APPLICANT.retake,
 };
 export const IMAGE_TOO_LARGE_API: ErrorText = {
 	message: 'The image is too large for ARGOS',
 	description:
 		'Make the photo smaller (about 1280 pixels on the long side is plenty) or save it as JPEG at quality 80, then try again.',
+	applicantMessage: APPLICANT.smaller,
 };
 const IMAGE_FORMAT_API: ErrorText = {
 	message: 'ARGOS could not read this image',
 	description:
-		'Send a JPEG or PNG photo. If the image is given as text, it must be plain base64 or a data URL; try the other "Send Image As" setting if your ARGOS account expects it.',
+		'Send a JPEG, PNG or WebP photo; if ARGOS refuses a WebP, convert it to JPEG (Face ID does not list its formats; other ARGOS APIs name JPEG and PNG, Face Liveness also WebP). If the image is given as text, it must be plain base64 or a data URL; try the other "Send Image As" setting if your ARGOS account expects it.',
+	applicantMessage: APPLICANT.format,
 };
 const GENERIC_FAILURE = (what: string): ErrorText => ({
 	message: `ARGOS could not ${what}`,
@@ -54,7 +67,7 @@ export const FACE_ID_ERRORS: Record<number, CodeEntry> = {
 	6011: {
 		message: 'ARGOS did not receive a usable face image',
 		description:
-			'ARGOS documents this code both as "WorkspaceId is required" and as "face image missing". Check that the image reaches the node (Input Binary Field or Base64 Image) and that the API key belongs to a Face ID workspace.',
+			'ARGOS documents this code both as "WorkspaceId is required" and as "face image missing". Check that the image reaches the node (Input Binary Field, Base64 Image or Image URL) and that the API key belongs to a Face ID workspace.',
 	},
 	6012: {
 		...GENERIC_FAILURE('add the face'),
@@ -93,7 +106,8 @@ export const FACE_ID_ERRORS: Record<number, CodeEntry> = {
 	6032: {
 		message: 'ARGOS did not receive a valid face image',
 		description:
-			'Check that the image reaches the node (Input Binary Field or Base64 Image) and is a JPEG or PNG photo.',
+			'Check that the image reaches the node (Input Binary Field, Base64 Image or Image URL) and is a clear JPEG, PNG or WebP photo of one face.',
+		applicantMessage: APPLICANT.noFace,
 		byOperation: { deleteFace: COLLECTION_NOT_FOUND },
 	},
 	6033: { ...COLLECTION_NOT_FOUND, byOperation: { deleteFace: COLLECTION_DELETED } },

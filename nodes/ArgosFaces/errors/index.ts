@@ -7,12 +7,12 @@
  * number, operation-specific meanings override the shared one, and ARGOS's own message is always kept.
  */
 import type { OperationName } from '../helpers/interfaces';
-import { FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
+import { APPLICANT, FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
 import { LOCAL_ERRORS } from './local';
 import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';
 
 export type { FaceErrorInfo } from './types';
-export { LOCAL_ERRORS } from './local';
+export { LOCAL_ERRORS, MEGABYTE } from './local';
 
 /** Every documented ARGOS errorCode, all products: their code ranges do not overlap. */
 export const API_ERRORS: Record<number, CodeEntry> = { ...FACE_ID_ERRORS };
@@ -62,6 +62,7 @@ function httpText(status: number): ErrorText & { code: string } {
 			code: 'REQUEST_TOO_LARGE',
 			message: 'The image is too large for the ARGOS gateway (HTTP 413)',
 			description: IMAGE_TOO_LARGE_API.description,
+			applicantMessage: APPLICANT.smaller,
 		};
 	if (status === 429)
 		return {
@@ -120,6 +121,7 @@ export function fromApiResponse(
 			httpStatus,
 			retryable: text.retryable ?? false,
 			apiMessage,
+			...(text.applicantMessage && { applicantMessage: text.applicantMessage }),
 		});
 	}
 	const http = httpText(httpStatus);
@@ -130,6 +132,7 @@ export function fromApiResponse(
 		httpStatus,
 		retryable: http.retryable ?? false,
 		apiMessage,
+		...(http.applicantMessage && { applicantMessage: http.applicantMessage }),
 	});
 }
 
@@ -183,6 +186,14 @@ export function localError<C extends LocalCode>(
 	details: Parameters<(typeof LOCAL_ERRORS)[C]>[0],
 ): FaceError {
 	const text = (LOCAL_ERRORS[code] as (d: typeof details) => ErrorText)(details);
-	return new FaceError(base({ code, message: text.message, description: text.description }));
+	return new FaceError(
+		base({
+			code,
+			message: text.message,
+			description: text.description,
+			retryable: text.retryable ?? false,
+			...(text.applicantMessage && { applicantMessage: text.applicantMessage }),
+		}),
+	);
 }
 

@@ -1,15 +1,30 @@
 /** Problems found before anything is sent, in this node's own words. */
 
+import { APPLICANT } from './faceId';
+
+/** 1 MB in the "Max Image Size (MB)" option: a binary megabyte, as n8n and Windows count file sizes. */
+export const MEGABYTE = 1048576;
+
+const megabytes = (bytes: number) => (bytes / MEGABYTE).toFixed(1);
+
 export const LOCAL_ERRORS = {
 	IMAGE_MISSING: (d: { property: string; available: string[] }) => ({
 		message: `No binary property "${d.property}" on this item`,
 		description: d.available.length
 			? `This item has binary properties: ${d.available.join(', ')}. Set "Input Binary Field" to the one that holds the photo.`
-			: 'This item has no binary data at all. Check that the previous node outputs the photo as a file, or switch "Image Source" to Base64 String.',
+			: 'This item has no binary data at all. Check that the previous node outputs the photo as a file, or switch "Image Source" to Base64 String or URL.',
+		// With no file at all the applicant may simply not have attached one; a wrong name is ours to fix.
+		...(d.available.length === 0 && { applicantMessage: 'We did not receive a photo: please attach a photo of your face and send it again.' }),
+	}),
+	IMAGE_AMBIGUOUS: (d: { parameter: string; property: string; candidates: string[] }) => ({
+		message: `No binary property "${d.property}" on this item, and it holds several files: ${d.candidates.join(', ')}`,
+		description: `The node cannot tell which file is the photo. Set "${d.parameter}" to one of ${d.candidates.join(', ')}, or let the form accept a single file.`,
+		applicantMessage: 'We received several files: please send exactly one photo of your face.',
 	}),
 	IMAGE_EMPTY: () => ({
 		message: 'The image is empty (0 bytes)',
 		description: 'The file arrived without content. Check the upload or the previous node.',
+		applicantMessage: 'Your photo arrived empty: please send it again.',
 	}),
 	IMAGE_INVALID_BASE64: () => ({
 		message: 'The Base64 Image is not valid base64',
@@ -19,12 +34,43 @@ export const LOCAL_ERRORS = {
 	IMAGE_UNSUPPORTED_FORMAT: (d: { detected: string }) => ({
 		message: `The file is ${d.detected}, not a JPEG, PNG or WebP photo`,
 		description:
-			'Ask for the selfie as a JPEG or PNG (phone cameras can save HEIC: choose "Most Compatible" or convert it first). If you are sure ARGOS accepts this format, turn off "Validate Image".',
+			'Ask for the photo as a JPEG, PNG or WebP (phone cameras can save HEIC: choose "Most Compatible" or convert it first). If you are sure ARGOS accepts this format, turn off "Validate Image".',
+		applicantMessage: APPLICANT.format,
 	}),
-	IMAGE_TOO_LARGE: (d: { bytes: number; maxMb: number }) => ({
-		message: `The image is ${(d.bytes / 1048576).toFixed(1)} MB, over the ${d.maxMb} MB limit`,
+	IMAGE_CORRUPT: (d: { format: string; problem: string }) => ({
+		message: `The ${d.format} file is incomplete or damaged (${d.problem})`,
 		description:
-			'Make the photo smaller (about 1280 pixels on the long side is plenty) or save it as JPEG at quality 80. The limit is the "Max Image Size (MB)" option.',
+			'The file was probably cut off during upload or download. Ask for it again; nothing was sent to ARGOS. If the file opens fine elsewhere, turn off "Validate Image".',
+		applicantMessage: 'Your photo did not arrive complete: please send it again.',
+	}),
+	IMAGE_TOO_LARGE: (d: { bytes: number; maxMb: number; stopped?: boolean }) => ({
+		message: d.stopped
+			? `The image is over the ${d.maxMb} MB limit (download stopped after ${megabytes(d.bytes)} MB)`
+			: `The image is ${megabytes(d.bytes)} MB, over the ${d.maxMb} MB limit`,
+		description:
+			'Make the photo smaller (about 1280 pixels on the long side is plenty) or save it as JPEG at quality 80. The limit is the "Max Image Size (MB)" option (1 MB = 1,048,576 bytes).',
+		applicantMessage: APPLICANT.smaller,
+	}),
+	IMAGE_URL_INVALID: (d: { reason: string }) => ({
+		message: `The Image URL ${d.reason}`,
+		description: 'Give a full http:// or https:// address of the photo, e.g. from the form tool\'s file field. Check the expression in "Image URL".',
+	}),
+	IMAGE_DOWNLOAD_FAILED: (d: { host: string; status?: number; problem?: string; timeoutSeconds?: number }) => ({
+		message:
+			d.status !== undefined
+				? `Could not download the image from ${d.host} (HTTP ${d.status})`
+				: d.problem === 'timeout'
+					? `Could not download the image from ${d.host} (not complete within ${d.timeoutSeconds ?? 30} s)`
+					: `Could not download the image from ${d.host} (${d.problem ?? 'no answer'})`,
+		description:
+			d.status === 401 || d.status === 403
+				? 'The image host refused access. Links from form tools often expire or need to be public: use a fresh or public link, or download the file in a previous node and use Binary File.'
+				: d.status === 404 || d.status === 410
+					? 'The image host has no file at this address. Check the Image URL; links from form tools can expire.'
+					: d.problem === 'timeout'
+						? `The image host did not deliver the file within ${d.timeoutSeconds ?? 30} s. Try again, or raise "Timeout (S)" in the node options.`
+						: 'The image host could not be reached or failed. Check the Image URL and that this n8n server can reach that host, then try again.',
+		retryable: d.status === undefined || d.status === 429 || d.status >= 500,
 	}),
 	TERM_TOO_SHORT: (d: { term: string }) => ({
 		message: `"Filter by Face ID" must have at least 5 characters (got ${d.term.length})`,

@@ -15,6 +15,11 @@ export interface FaceErrorInfo {
 	attempts: number;
 	/** ARGOS's own message, verbatim, when it sent one. */
 	apiMessage?: string;
+	/**
+	 * One plain sentence for the person who submitted the photo (a form ending page, an e-mail), present
+	 * only when they can fix the cause themselves. No codes, no internals.
+	 */
+	applicantMessage?: string;
 }
 
 /** A message and what to do about it, for the person who reads the Failed branch. */
@@ -22,6 +27,8 @@ export interface ErrorText {
 	message: string;
 	description: string;
 	retryable?: boolean;
+	/** Only where the applicant can fix the cause (photo quality, liveness, format, size). */
+	applicantMessage?: string;
 }
 
 /** An entry of a product's code table. */

@@ -3,10 +3,13 @@
  * wrong file never costs an API call. Works in every binary data mode: stored binaries (filesystem,
  * database, S3 — the n8n 2.x defaults) are read through getBinaryDataBuffer; only an in-memory binary
  * (no `id`) already holds base64 in `data`, which is then used as is instead of decoding and re-encoding.
+ *
+ * A URL is fetched by a downloader the caller passes in: only transport/ speaks HTTP, and helpers/ does
+ * not import it.
  */
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { localError } from '../errors';
+import { localError, MEGABYTE } from '../errors';
 import type { EncodedImage } from './interfaces';
 
 interface Sniffed {
@@ -35,8 +38,73 @@ export function sniffImageFormat(head: Buffer): Sniffed {
 	else if (ascii(0, 2) === 'BM') format = 'a BMP bitmap';
 	else if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') format = 'a TIFF image';
 	else if (ascii(0, 2) === 'PK') format = 'a ZIP archive (or an Office document)';
-	else if (/^[\x09\x0a\x0d\x20-\x7e]+$/.test(ascii(0, Math.min(head.length, 32)))) format = 'text, not an image';
+	else if (/^[\x09\x0a\x0d\x20-\x7e]+$/.test(ascii(0, Math.min(head.length, 32)))) format = 'a text file';
 	return { format, mimeType: SUPPORTED[format], supported: format in SUPPORTED };
+}
+
+const isRestart = (marker: number) => marker >= 0xd0 && marker <= 0xd7;
+
+/**
+ * Walks the JPEG's segments (skipping their contents by length, so an EXIF thumbnail's own end marker
+ * does not count) and its compressed scans, to the end-of-image marker. Bytes after it are allowed:
+ * some cameras append data there.
+ */
+function jpegProblem(buf: Buffer): string | undefined {
+	let i = 2;
+	while (i + 1 < buf.length) {
+		if (buf[i] !== 0xff) return 'a segment marker is missing';
+		const marker = buf[i + 1];
+		if (marker === 0xff) {
+			i += 1;
+			continue;
+		}
+		if (marker === 0xd9) return undefined;
+		if (isRestart(marker) || marker === 0x01) {
+			i += 2;
+			continue;
+		}
+		if (i + 4 > buf.length) break;
+		const length = buf.readUInt16BE(i + 2);
+		if (length < 2) return 'a segment has an impossible length';
+		i += 2 + length;
+		if (i > buf.length) break;
+		if (marker !== 0xda) continue;
+		// Compressed data: a 0xFF in it is followed by 0x00 (stuffing), a restart marker or fill bytes.
+		for (;;) {
+			i = buf.indexOf(0xff, i);
+			if (i < 0 || i + 1 >= buf.length) return 'it ends in the middle of the picture data, before its end-of-image marker';
+			const next = buf[i + 1];
+			if (next === 0x00 || isRestart(next)) i += 2;
+			else if (next === 0xff) i += 1;
+			else break;
+		}
+	}
+	return 'it ends before its end-of-image marker';
+}
+
+/** Walks the PNG's chunks by their lengths to IEND; bytes after it are allowed. */
+function pngProblem(buf: Buffer): string | undefined {
+	let i = 8;
+	while (i + 12 <= buf.length) {
+		const end = i + 12 + buf.readUInt32BE(i);
+		if (end > buf.length) break;
+		if (buf.toString('latin1', i + 4, i + 8) === 'IEND') return undefined;
+		i = end;
+	}
+	return 'it ends before its IEND chunk';
+}
+
+function webpProblem(buf: Buffer): string | undefined {
+	const expected = buf.readUInt32LE(4) + 8;
+	return buf.length < expected ? `it has ${buf.length} of the ${expected} bytes its header announces` : undefined;
+}
+
+/** Whether a supported image is complete: cut-off uploads and downloads are common and cost an API call. */
+export function imageStructureProblem(format: string, buf: Buffer): string | undefined {
+	if (format === 'JPEG') return jpegProblem(buf);
+	if (format === 'PNG') return pngProblem(buf);
+	if (format === 'WebP') return webpProblem(buf);
+	return undefined;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -55,50 +123,164 @@ export function parseBase64Input(input: string): string {
 	return payload;
 }
 
+/** The node parameters behind one image; Face Compare has two sets, e.g. selfie and ID portrait. */
+export interface ImageParameterNames {
+	/** Shown in the field names: "<title> Source", "Base64 <title>", "<title> URL". */
+	title: string;
+	source: string;
+	binaryProperty: string;
+	base64: string;
+	url: string;
+	/** The binary property parameter's display name, as messages quote it. */
+	binaryPropertyLabel: string;
+}
+
+export const DEFAULT_IMAGE_PARAMETERS: ImageParameterNames = {
+	title: 'Image',
+	source: 'imageSource',
+	binaryProperty: 'binaryPropertyName',
+	base64: 'base64Image',
+	url: 'imageUrl',
+	binaryPropertyLabel: 'Input Binary Field',
+};
+
+export type ImageSource = 'binary' | 'base64' | 'url';
+
 export interface ImageParameters {
-	source: 'binary' | 'base64';
+	source: ImageSource;
 	binaryPropertyName: string;
+	/** Display name of the binary property parameter, for messages. */
+	binaryPropertyLabel?: string;
 	base64Image: string;
+	imageUrl?: string;
 	validate: boolean;
 	/** 0 turns the size check off. */
 	maxImageSizeMb: number;
 	sendAs: 'base64' | 'dataUrl';
+	/**
+	 * Binary properties another image parameter of the same item already uses: never picked when
+	 * looking for the photo, so a selfie is not compared with itself.
+	 */
+	exclude?: string[];
 }
 
-function availableBinaryNames(this: IExecuteFunctions, itemIndex: number): string[] {
+/** Fetches a URL with the size limit enforced while reading; supplied by actions/ from transport/. */
+export type ImageDownloader = (url: string, maxBytes: number) => Promise<{ buffer: Buffer; host: string }>;
+
+/** Downloads stop here even with "Max Image Size" at 0, so a body is never buffered without bound. */
+export const DOWNLOAD_HARD_CAP_BYTES = 50 * MEGABYTE;
+
+interface BinaryCandidate {
+	property: string;
+	binary: IBinaryData;
+}
+
+/** Every binary of the item, including those the combined binary mode moved to json._files. */
+function binaryCandidates(this: IExecuteFunctions, itemIndex: number): BinaryCandidate[] {
 	const item = this.getInputData()[itemIndex];
-	const files = (item?.json?._files ?? {}) as Record<string, unknown>;
-	return [...Object.keys(item?.binary ?? {}), ...Object.keys(files).map((k) => `_files.${k}`)];
+	const files = (item?.json?._files ?? {}) as IDataObject;
+	const isBinary = (value: unknown): value is IBinaryData =>
+		!!value && typeof value === 'object' && typeof (value as IBinaryData).mimeType === 'string';
+	return [
+		...Object.entries(item?.binary ?? {}).map(([property, binary]) => ({ property, binary })),
+		...Object.entries(files)
+			.filter(([, value]) => isBinary(value))
+			.map(([key, value]) => ({ property: `_files.${key}`, binary: value as IBinaryData })),
+	];
 }
 
-async function readBase64(this: IExecuteFunctions, itemIndex: number, p: ImageParameters): Promise<{ b64: string; claimedMime?: string }> {
-	if (p.source === 'base64') return { b64: parseBase64Input(p.base64Image ?? '') };
-	const property = p.binaryPropertyName.trim();
-	let binary: IBinaryData;
+export interface ResolvedBinary {
+	property: string;
+	binary: IBinaryData;
+	/** The named property was absent and this one was the only candidate. */
+	autoDetected: boolean;
+}
+
+/**
+ * n8n's Form Trigger names an upload after its field label (`Selfie`, `Selfie_0`…), so the conventional
+ * `data` rarely matches. A named property that exists always wins; otherwise the one image binary (or
+ * the one binary) of the item is taken. Several candidates → IMAGE_AMBIGUOUS, none → IMAGE_MISSING.
+ */
+export function resolveBinary(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	named: string,
+	label = DEFAULT_IMAGE_PARAMETERS.binaryPropertyLabel,
+	exclude: string[] = [],
+): ResolvedBinary {
+	const property = named.trim();
 	try {
-		binary = this.helpers.assertBinaryData(itemIndex, property);
+		return { property, binary: this.helpers.assertBinaryData(itemIndex, property), autoDetected: false };
 	} catch {
-		throw localError('IMAGE_MISSING', { property, available: availableBinaryNames.call(this, itemIndex) });
+		// Absent: look for the only candidate below.
 	}
-	if (!binary.id && typeof binary.data === 'string') return { b64: binary.data, claimedMime: binary.mimeType };
-	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, property);
-	return { b64: buffer.toString('base64'), claimedMime: binary.mimeType };
+	const all = binaryCandidates.call(this, itemIndex);
+	const candidates = all.filter((c) => !exclude.includes(c.property));
+	const images = candidates.filter((c) => c.binary.mimeType.toLowerCase().startsWith('image/'));
+	const chosen = images.length === 1 ? images[0] : candidates.length === 1 ? candidates[0] : undefined;
+	if (chosen) return { ...chosen, autoDetected: true };
+	if (candidates.length > 1)
+		throw localError('IMAGE_AMBIGUOUS', {
+			parameter: label,
+			property,
+			candidates: (images.length > 1 ? images : candidates).map((c) => c.property),
+		});
+	throw localError('IMAGE_MISSING', { property, available: all.map((c) => c.property) });
 }
 
-export async function loadImage(this: IExecuteFunctions, itemIndex: number, p: ImageParameters): Promise<EncodedImage> {
-	const { b64, claimedMime } = await readBase64.call(this, itemIndex, p);
-	const bytes = base64ByteLength(b64);
+interface RawImage {
+	/** Already-encoded payload, when the input held base64. */
+	b64?: string;
+	buffer?: Buffer;
+	claimedMime?: string;
+	summary: IDataObject;
+}
+
+async function readRaw(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	p: ImageParameters,
+	download: ImageDownloader | undefined,
+): Promise<RawImage> {
+	if (p.source === 'base64') return { b64: parseBase64Input(p.base64Image ?? ''), summary: { source: 'base64' } };
+	if (p.source === 'url') {
+		if (!download) throw localError('IMAGE_URL_INVALID', { reason: 'cannot be used by this operation' });
+		const limit = p.maxImageSizeMb > 0 ? Math.min(p.maxImageSizeMb * MEGABYTE, DOWNLOAD_HARD_CAP_BYTES) : DOWNLOAD_HARD_CAP_BYTES;
+		const { buffer, host } = await download(String(p.imageUrl ?? '').trim(), Math.floor(limit));
+		return { buffer, summary: { source: 'url', host } };
+	}
+	const { property, binary, autoDetected } = resolveBinary.call(this, itemIndex, p.binaryPropertyName, p.binaryPropertyLabel, p.exclude);
+	const summary: IDataObject = { source: 'binary', property, autoDetected };
+	if (binary.fileName) summary.fileName = binary.fileName;
+	if (!binary.id && typeof binary.data === 'string') return { b64: binary.data, claimedMime: binary.mimeType, summary };
+	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+	return { buffer, claimedMime: binary.mimeType, summary };
+}
+
+export async function loadImage(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	p: ImageParameters,
+	download?: ImageDownloader,
+): Promise<EncodedImage> {
+	const raw = await readRaw.call(this, itemIndex, p, download);
+	const bytes = raw.buffer ? raw.buffer.length : base64ByteLength(raw.b64 ?? '');
 	if (bytes <= 0) throw localError('IMAGE_EMPTY', undefined);
 	// 44 base64 characters decode to the 33 bytes the signatures need.
-	const sniffed = sniffImageFormat(Buffer.from(b64.slice(0, 44), 'base64'));
+	const head = raw.buffer ? raw.buffer.subarray(0, 33) : Buffer.from((raw.b64 ?? '').slice(0, 44), 'base64');
+	const sniffed = sniffImageFormat(head);
 	if (p.validate && !sniffed.supported) throw localError('IMAGE_UNSUPPORTED_FORMAT', { detected: sniffed.format });
-	if (p.maxImageSizeMb > 0 && bytes > p.maxImageSizeMb * 1048576)
-		throw localError('IMAGE_TOO_LARGE', { bytes, maxMb: p.maxImageSizeMb });
-	const mimeType = sniffed.mimeType ?? claimedMime ?? 'application/octet-stream';
+	if (p.maxImageSizeMb > 0 && bytes > p.maxImageSizeMb * MEGABYTE) throw localError('IMAGE_TOO_LARGE', { bytes, maxMb: p.maxImageSizeMb });
+	const buffer = raw.buffer ?? (p.validate ? Buffer.from(raw.b64 ?? '', 'base64') : undefined);
+	const problem = p.validate && buffer ? imageStructureProblem(sniffed.format, buffer) : undefined;
+	if (problem) throw localError('IMAGE_CORRUPT', { format: sniffed.format, problem });
+	const b64 = raw.b64 ?? raw.buffer!.toString('base64');
+	const mimeType = sniffed.mimeType ?? raw.claimedMime ?? 'application/octet-stream';
 	return {
 		base64: p.sendAs === 'dataUrl' ? `data:${mimeType};base64,${b64}` : b64,
 		bytes,
 		mimeType,
 		format: sniffed.format,
+		summary: { ...raw.summary, bytes, format: sniffed.format },
 	};
 }

@@ -59,4 +59,6 @@ export interface EncodedImage {
 	bytes: number;
 	mimeType: string;
 	format: string;
+	/** Where the photo came from, for the Success output: which binary, which host, its size and format. */
+	summary: IDataObject;
 }

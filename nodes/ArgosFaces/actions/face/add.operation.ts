@@ -2,7 +2,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { loadImage } from '../../helpers/image';
 import type { AddFaceResponse, SearchOutput } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
 import { FaceError, invalidResponse, outcomeUnknown } from '../../errors';
@@ -10,9 +9,9 @@ import {
 	collectionIdField,
 	imageFields,
 	imageOptions,
-	imageParameters,
 	optionsCollection,
 	pick,
+	readImage,
 	requestOptions,
 	requiredText,
 	toNumber,
@@ -82,7 +81,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
 	const userName = requiredText.call(this, itemIndex, 'userName', 'User Name');
 	const skipIfEnrolled = (this.getNodeParameter('options.skipIfAlreadyEnrolled', itemIndex, false) as boolean) === true;
-	const image = await loadImage.call(this, itemIndex, imageParameters.call(this, itemIndex));
+	const image = await readImage.call(this, itemIndex);
 	const add = async () =>
 		toOutput(
 			await api.request<AddFaceResponse & IDataObject>({
@@ -93,18 +92,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 			collectionId,
 			userName,
 		);
-	if (!skipIfEnrolled) return [await add()];
+	if (!skipIfEnrolled) return [{ ...(await add()), image: image.summary }];
 
 	// After an add whose outcome is unknown, searching again tells whether it happened, so the add
 	// can safely be repeated — the one case where an Add is retried.
 	for (let repeats = 0; ; repeats++) {
 		const found = await searchFace(api, collectionId, userName, image.base64);
-		if (found.matched) return [enrolled(found, collectionId, userName)];
+		if (found.matched) return [{ ...enrolled(found, collectionId, userName), image: image.summary }];
 		const added = await add().then(
 			(output) => ({ output }),
 			(error: unknown) => ({ error }),
 		);
-		if ('output' in added) return [{ ...added.output, alreadyEnrolled: false }];
+		if ('output' in added) return [{ ...added.output, alreadyEnrolled: false, image: image.summary }];
 		const unknown = added.error instanceof FaceError && added.error.info.outcomeUnknown;
 		if (!unknown || repeats >= api.maxRetries) throw added.error;
 	}

@@ -2,16 +2,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { loadImage } from '../../helpers/image';
 import type { SearchMatch, SearchOutput, SearchResponse } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
 import {
 	collectionIdField,
 	imageFields,
 	imageOptions,
-	imageParameters,
 	optionsCollection,
 	pick,
+	readImage,
 	requestOptions,
 	requiredText,
 	toNumber,
@@ -81,6 +80,6 @@ export async function searchFace(
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
 	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
 	const requestName = requiredText.call(this, itemIndex, 'requestName', 'Request Name');
-	const image = await loadImage.call(this, itemIndex, imageParameters.call(this, itemIndex));
-	return [await searchFace(api, collectionId, requestName, image.base64)];
+	const image = await readImage.call(this, itemIndex);
+	return [{ ...(await searchFace(api, collectionId, requestName, image.base64)), image: image.summary }];
 }
