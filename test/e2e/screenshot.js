@@ -174,7 +174,16 @@ async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_
  */
 async function takeFormScreenshots({ formUrl, outDir, enrol, reject, log = () => {} }) {
 	fs.mkdirSync(outDir, { recursive: true });
-	const { context, userDataDir } = await launchChromium({ width: 900, height: 720 }, log);
+	const { context, userDataDir } = await launchChromium({ width: 760, height: 720 }, log);
+	// the page's cards and footer, not the empty rest of the viewport
+	const shoot = async (page, file) => {
+		const bottom = await page.evaluate(() =>
+			Math.max(...[...document.querySelectorAll('.card, .n8n-link')].filter((e) => e.offsetParent).map((e) => e.getBoundingClientRect().bottom)),
+		);
+		const height = Number.isFinite(bottom) ? Math.min(720, Math.ceil(bottom) + 24) : 720;
+		await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 760, height } });
+		log(`saved ${file}`);
+	};
 	const shots = {
 		form: path.join(outDir, 'form.png'),
 		enrolled: path.join(outDir, 'form-enrolled.png'),
@@ -189,10 +198,7 @@ async function takeFormScreenshots({ formUrl, outDir, enrol, reject, log = () =>
 			await page.getByLabel('Email').fill(applicant.email);
 			await page.getByLabel('Selfie').setInputFiles(applicant.file);
 			await page.mouse.move(0, 0);
-			if (formShot) {
-				await page.screenshot({ path: formShot });
-				log(`saved ${formShot}`);
-			}
+			if (formShot) await shoot(page, formShot);
 			// the ending page resumes the run on load and then polls; it is done when the status says so
 			const finished = page.waitForResponse(
 				async (r) => /\/n8n-execution-status/.test(r.url()) && (await r.text().catch(() => '')).trim() === 'success',
@@ -210,16 +216,14 @@ async function takeFormScreenshots({ formUrl, outDir, enrol, reject, log = () =>
 		await submit(enrol, shots.form);
 		const title = (await page.locator('h1').first().textContent()).trim();
 		if (title !== 'Enrolled') throw new Error(`expected the "Enrolled" ending, the page says "${title}"`);
-		await page.screenshot({ path: shots.enrolled });
-		log(`saved ${shots.enrolled}`);
+		await shoot(page, shots.enrolled);
 		await page.close();
 
 		log(`submitting ${path.basename(reject.file)} in the form`);
 		await submit(reject);
 		const rejected = (await page.locator('h1').first().textContent()).trim();
 		if (rejected === 'Enrolled') throw new Error(`${path.basename(reject.file)} was enrolled`);
-		await page.screenshot({ path: shots.rejected });
-		log(`saved ${shots.rejected}`);
+		await shoot(page, shots.rejected);
 		return shots;
 	} catch (err) {
 		if (page && !page.isClosed()) {
