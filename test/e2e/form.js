@@ -7,6 +7,7 @@
  *
  *   JPEG, PNG       -> "Enrolled" ending, with the faceId the sandbox stored for that e-mail
  *   HEIC, PDF       -> the rejection ending, showing the Argos Faces node's message for the applicant
+ *   a spoof         -> the rejection ending after ARGOS (the sandbox) fails its liveness check (6015)
  *   two files       -> (a variant with Multiple Files on) the rejection ending, nothing enrolled
  *   one file        -> (same variant) "Enrolled"
  *
@@ -39,6 +40,7 @@ const APPLICANTS = {
 	png: { file: path.join(FIXTURES, 'face.png'), email: 'png.applicant@example.com', faceKey: 'fixture-astronaut' },
 	heic: { file: path.join(FIXTURES, 'photo.heic'), email: 'iphone.applicant@example.com' },
 	pdf: { file: path.join(EXAMPLES, 'not-a-photo.pdf'), email: 'pdf.applicant@example.com' },
+	spoof: { file: path.join(EXAMPLES, 'spoof-screen-photo.jpg'), email: 'screen.photo@example.com' },
 	second: { file: path.join(EXAMPLES, 'cameraman.jpg'), email: 'two.files@example.com' },
 };
 
@@ -238,7 +240,8 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 			log(`n8n ${version}: ${label} -> Enrolled ${faceId}; image ${JSON.stringify(out.success[0].json.image ?? null)}`);
 		});
 
-	const rejected = (label, applicant, expectCode) =>
+	// reachesArgos: the sandbox judges the picture (liveness); otherwise the node must refuse it unsent
+	const rejected = (label, applicant, expectCode, { reachesArgos = false } = {}) =>
 		step(`submitting a ${label} -> the rejection ending with the node's message for the applicant`, get, async () => {
 			if (!state.single || !state.single.form) throw new Error('the form page was not read');
 			const n8n = get();
@@ -258,7 +261,11 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 			const shown = error.applicantMessage || error.message;
 			assert.ok(shown && shown.length > 10, `no message for the applicant: ${JSON.stringify(error)}`);
 			assert.equal(r.ending.message, shown, 'the page must show the node\'s applicant message (or its message)');
-			assert.equal(sandboxAdds(ctx.sandbox), addsBefore, 'the node must reject the file before any request');
+			assert.equal(
+				sandboxAdds(ctx.sandbox),
+				addsBefore + (reachesArgos ? 1 : 0),
+				reachesArgos ? 'one add request, not repeated' : 'the node must reject the file before any request',
+			);
 			log(`n8n ${version}: ${label} -> "${r.ending.title}": ${r.ending.message}`);
 		});
 
@@ -266,6 +273,7 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 	enrolled('PNG', APPLICANTS.png);
 	rejected('HEIC photo', APPLICANTS.heic, 'IMAGE_UNSUPPORTED_FORMAT');
 	rejected('PDF', APPLICANTS.pdf, 'IMAGE_UNSUPPORTED_FORMAT');
+	rejected('photo of a screen (fails liveness)', APPLICANTS.spoof, 6015, { reachesArgos: true });
 
 	step('a variant with Multiple Files on: two files -> the rejection ending naming both, nothing enrolled', get, async () => {
 		const n8n = get();
