@@ -110,9 +110,9 @@ describe('Add', () => {
 describe('local checks send nothing', () => {
 	it.each([
 		['a missing binary property', { json: { name: 'n' } }, 'IMAGE_MISSING', /no binary data at all/],
-		['a wrong property name', { json: { name: 'n' }, binary: image('face.jpg', 'selfie') }, 'IMAGE_MISSING', /binary properties: selfie/],
+		['two files and no "data"', { json: { name: 'n' }, binary: { ...image('face.jpg', 'selfie'), ...image('face-b.jpg', 'id') } }, 'IMAGE_AMBIGUOUS', /one of selfie, id/],
 		['an empty file', { json: { name: 'n' }, binary: image('empty.jpg') }, 'IMAGE_EMPTY', /without content/],
-		['a PDF', { json: { name: 'n' }, binary: image('doc.pdf') }, 'IMAGE_UNSUPPORTED_FORMAT', /JPEG or PNG/],
+		['a PDF', { json: { name: 'n' }, binary: image('doc.pdf') }, 'IMAGE_UNSUPPORTED_FORMAT', /JPEG, PNG or WebP/],
 		['a HEIC photo', { json: { name: 'n' }, binary: image('photo.heic') }, 'IMAGE_UNSUPPORTED_FORMAT', /HEIC/],
 	])('%s → Failed with a local code', async (_label, item, code, hint) => {
 		const r = await run(argosWorkflow(add(sb.collections.demo), [item as FixtureItem]));

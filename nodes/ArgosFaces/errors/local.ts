@@ -67,7 +67,9 @@ export const LOCAL_ERRORS = {
 				? 'The image host refused access. Links from form tools often expire or need to be public: use a fresh or public link, or download the file in a previous node and use Binary File.'
 				: d.status === 404 || d.status === 410
 					? 'The image host has no file at this address. Check the Image URL; links from form tools can expire.'
-					: d.problem === 'timeout'
+					: d.problem?.includes('SSRF')
+						? 'This n8n server blocks requests to this address (its SSRF protection, N8N_SSRF_* settings). Use a public image address, or ask the n8n administrator to allow this host.'
+						: d.problem === 'timeout'
 						? `The image host did not deliver the file within ${d.timeoutSeconds ?? 30} s. Try again, or raise "Timeout (S)" in the node options.`
 						: 'The image host could not be reached or failed. Check the Image URL and that this n8n server can reach that host, then try again.',
 		retryable: d.status === undefined || d.status === 429 || d.status >= 500,

@@ -167,7 +167,7 @@ export interface ImageParameters {
 /** Fetches a URL with the size limit enforced while reading; supplied by actions/ from transport/. */
 export type ImageDownloader = (url: string, maxBytes: number) => Promise<{ buffer: Buffer; host: string }>;
 
-/** Downloads stop here even with "Max Image Size" at 0, so a body is never buffered without bound. */
+/** Downloads stop here when "Max Image Size" is 0, so a body is never buffered without bound. */
 export const DOWNLOAD_HARD_CAP_BYTES = 50 * MEGABYTE;
 
 interface BinaryCandidate {
@@ -216,7 +216,7 @@ export function resolveBinary(
 	}
 	const all = binaryCandidates.call(this, itemIndex);
 	const candidates = all.filter((c) => !exclude.includes(c.property));
-	const images = candidates.filter((c) => c.binary.mimeType.toLowerCase().startsWith('image/'));
+	const images = candidates.filter((c) => String(c.binary.mimeType ?? '').toLowerCase().startsWith('image/'));
 	const chosen = images.length === 1 ? images[0] : candidates.length === 1 ? candidates[0] : undefined;
 	if (chosen) return { ...chosen, autoDetected: true };
 	if (candidates.length > 1)
@@ -245,7 +245,7 @@ async function readRaw(
 	if (p.source === 'base64') return { b64: parseBase64Input(p.base64Image ?? ''), summary: { source: 'base64' } };
 	if (p.source === 'url') {
 		if (!download) throw localError('IMAGE_URL_INVALID', { reason: 'cannot be used by this operation' });
-		const limit = p.maxImageSizeMb > 0 ? Math.min(p.maxImageSizeMb * MEGABYTE, DOWNLOAD_HARD_CAP_BYTES) : DOWNLOAD_HARD_CAP_BYTES;
+		const limit = p.maxImageSizeMb > 0 ? p.maxImageSizeMb * MEGABYTE : DOWNLOAD_HARD_CAP_BYTES;
 		const { buffer, host } = await download(String(p.imageUrl ?? '').trim(), Math.floor(limit));
 		return { buffer, summary: { source: 'url', host } };
 	}

@@ -41,12 +41,16 @@ export function parseImageUrl(raw: string): URL {
 	return url;
 }
 
-/** The system error code behind a failed request, wherever n8n's wrapping put it; never its message. */
+/**
+ * The system error code behind a failed request, wherever n8n's wrapping put it; never its message, which
+ * may repeat the URL. n8n's SSRF protection throws errors named Ssrf…, without a code.
+ */
 function errorCode(error: unknown): string | undefined {
 	const seen = new Set<unknown>();
 	let current = error;
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
+		if (/^Ssrf/.test(String((current as { name?: unknown }).name))) return 'SSRF_BLOCKED';
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code)) return code;
 		current = (current as { cause?: unknown }).cause;
@@ -124,6 +128,7 @@ export async function downloadImage(fn: IExecuteFunctions, rawUrl: string, setti
 		if (deadline.aborted) return failed({ problem: 'timeout' });
 		const code = errorCode(error);
 		if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'ESOCKETTIMEDOUT') return failed({ problem: 'timeout' });
+		if (code === 'SSRF_BLOCKED') return failed({ problem: "blocked by n8n's SSRF protection" });
 		if (code === 'ERR_FR_TOO_MANY_REDIRECTS') return failed({ problem: `more than ${MAX_REDIRECTS} redirects` });
 		return failed({ problem: code ?? 'the connection failed' });
 	}
