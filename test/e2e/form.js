@@ -82,8 +82,8 @@ function formWorkflow({ credential, variant, typeVersions = {} }) {
 			settings: copy.settings,
 		},
 		path: trigger.parameters.options.path,
+		triggerName: trigger.name,
 		argosNodeName: copy.nodes.find((n) => n.type === NODE_TYPE).name,
-		endingNames: Object.fromEntries(copy.nodes.filter((n) => n.type === FORM_NODE).map((n) => [n.parameters.completionTitle, n.name])),
 	};
 }
 
@@ -291,8 +291,8 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 		assert.ok(r.ending, `no ending page: ${seen}`);
 		assert.equal(r.ending.title, 'We could not enrol your selfie', `two files must not enrol one of them silently: ${seen}`);
 		const { runData } = await executionRunData(n8n, r.executionId);
-		const trigger = runData[Object.keys(runData).find((k) => runData[k][0].data.main[0][0] && runData[k][0].data.main[0][0].json.formMode)];
-		assert.deepEqual(Object.keys(trigger[0].data.main[0][0].binary).sort(), ['Selfie_0', 'Selfie_1'], 'n8n names the two uploads');
+		const submitted = runData[state.multi.triggerName][0].data.main[0][0];
+		assert.deepEqual(Object.keys(submitted.binary).sort(), ['Selfie_0', 'Selfie_1'], 'n8n names the two uploads');
 		const out = argosOutputs(runData, state.multi.argosNodeName);
 		assert.equal(out.success.length, 0);
 		assert.equal(out.failed.length, 1);
