@@ -335,6 +335,8 @@ for (const version of VERSIONS) {
 				log(`screenshots in ${outDir}`);
 			});
 		}
+
+		require('./form').formSteps({ version, get, step, ctx, log, runDir: RUN_DIR });
 	});
 }
 

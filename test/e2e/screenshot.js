@@ -5,10 +5,13 @@
  * driven by playwright-core:
  *   canvas.png      the onboarding demo after a run: Argos Faces with its Success and Failed branches
  *   parameters.png  the Argos Faces parameter panel (node details view) after that run
+ *   form.png, form-enrolled.png, form-rejected.png
+ *                   the form onboarding example as the applicant sees it: the form filled in, and the
+ *                   ending page after a real submission of a JPEG selfie, then of a PDF
  *
  * `npm run screenshot` sets everything up itself (installs, pack, sandbox, n8n 2.41.1 with the tarball,
- * the demo workflow) and writes docs/images/. `npm run test:e2e` calls takeScreenshots() on its running
- * 2.41.1 instance and writes into its run folder instead. Options: --out=<dir>, ARGOS_E2E_SKIP_BUILD=1.
+ * the demo workflow, the form workflow) and writes docs/images/. `npm run test:e2e` calls takeScreenshots()
+ * and takeFormScreenshots() on its running 2.41.1 instance and writes into its run folder instead. Options: --out=<dir>, ARGOS_E2E_SKIP_BUILD=1.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -41,6 +44,23 @@ function ensureChromium(log) {
 	if (r.status !== 0 || !fs.existsSync(CHROMIUM)) throw new Error('could not install chromium with apt-get');
 }
 
+/** Debian's Chromium, headless, with a fresh profile (removed by the caller: userDataDir). */
+async function launchChromium(viewport, log) {
+	ensureChromium(log);
+	const { chromium } = require('playwright-core');
+	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-chromium-'));
+	const context = await chromium.launchPersistentContext(userDataDir, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		viewport,
+		deviceScaleFactor: 1,
+		locale: 'en-US',
+		timezoneId: 'UTC',
+	});
+	return { context, userDataDir };
+}
+
 async function sleep(ms) {
 	return new Promise((r) => setTimeout(r, ms));
 }
@@ -63,19 +83,8 @@ async function tidy(page) {
  */
 async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_WORKFLOW_ID, nodeName = 'Argos Faces' }) {
 	const { OWNER } = require('./lib/n8n');
-	ensureChromium(log);
-	const { chromium } = require('playwright-core');
 	fs.mkdirSync(outDir, { recursive: true });
-	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-chromium-'));
-	const context = await chromium.launchPersistentContext(userDataDir, {
-		executablePath: CHROMIUM,
-		headless: true,
-		args: CHROMIUM_ARGS,
-		viewport: { width: 1440, height: 860 },
-		deviceScaleFactor: 1,
-		locale: 'en-US',
-		timezoneId: 'UTC',
-	});
+	const { context, userDataDir } = await launchChromium({ width: 1440, height: 860 }, log);
 	const shots = { canvas: path.join(outDir, 'canvas.png'), parameters: path.join(outDir, 'parameters.png') };
 	try {
 		const page = context.pages()[0] || (await context.newPage());
@@ -157,7 +166,79 @@ async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_
 	}
 }
 
-module.exports = { takeScreenshots, CHROMIUM, CHROMIUM_ARGS };
+/**
+ * The applicant's view of the form onboarding example (examples/form-onboarding.workflow.json), active in
+ * a running n8n: the form filled in (form.png), then, each after a real submission through the page's own
+ * script, the "Enrolled" ending (form-enrolled.png) and the rejection ending (form-rejected.png).
+ * enrol / reject: { email, file }. Returns the three file paths.
+ */
+async function takeFormScreenshots({ formUrl, outDir, enrol, reject, log = () => {} }) {
+	fs.mkdirSync(outDir, { recursive: true });
+	const { context, userDataDir } = await launchChromium({ width: 760, height: 720 }, log);
+	// the page's cards and footer, not the empty rest of the viewport
+	const shoot = async (page, file) => {
+		const bottom = await page.evaluate(() =>
+			Math.max(...[...document.querySelectorAll('.card, .n8n-link')].filter((e) => e.offsetParent).map((e) => e.getBoundingClientRect().bottom)),
+		);
+		const height = Number.isFinite(bottom) ? Math.min(720, Math.ceil(bottom) + 24) : 720;
+		await page.screenshot({ path: file, clip: { x: 0, y: 0, width: 760, height } });
+		log(`saved ${file}`);
+	};
+	const shots = {
+		form: path.join(outDir, 'form.png'),
+		enrolled: path.join(outDir, 'form-enrolled.png'),
+		rejected: path.join(outDir, 'form-rejected.png'),
+	};
+	let page;
+	try {
+		const submit = async (applicant, formShot) => {
+			page = await context.newPage();
+			page.setDefaultTimeout(60_000);
+			await page.goto(formUrl, { waitUntil: 'domcontentloaded' });
+			await page.getByLabel('Email').fill(applicant.email);
+			await page.getByLabel('Selfie').setInputFiles(applicant.file);
+			await page.mouse.move(0, 0);
+			if (formShot) await shoot(page, formShot);
+			// the ending page resumes the run on load and then polls; it is done when the status says so
+			const finished = page.waitForResponse(
+				async (r) => /\/n8n-execution-status/.test(r.url()) && (await r.text().catch(() => '')).trim() === 'success',
+				{ timeout: 90_000 },
+			);
+			await page.locator('#submit-btn').click();
+			await page.waitForURL(/\/form-waiting\//, { timeout: 90_000 });
+			await finished;
+			await page.locator('h1').first().waitFor();
+			await sleep(300);
+			return page;
+		};
+
+		log(`submitting ${path.basename(enrol.file)} in the form`);
+		await submit(enrol, shots.form);
+		const title = (await page.locator('h1').first().textContent()).trim();
+		if (title !== 'Enrolled') throw new Error(`expected the "Enrolled" ending, the page says "${title}"`);
+		await shoot(page, shots.enrolled);
+		await page.close();
+
+		log(`submitting ${path.basename(reject.file)} in the form`);
+		await submit(reject);
+		const rejected = (await page.locator('h1').first().textContent()).trim();
+		if (rejected === 'Enrolled') throw new Error(`${path.basename(reject.file)} was enrolled`);
+		await shoot(page, shots.rejected);
+		return shots;
+	} catch (err) {
+		if (page && !page.isClosed()) {
+			const fail = path.join(outDir, 'form-failure.png');
+			await page.screenshot({ path: fail }).catch(() => {});
+			err.message += ` (browser screenshot at the failure: ${fail})`;
+		}
+		throw err;
+	} finally {
+		await context.close().catch(() => {});
+		fs.rmSync(userDataDir, { recursive: true, force: true });
+	}
+}
+
+module.exports = { takeScreenshots, takeFormScreenshots, CHROMIUM, CHROMIUM_ARGS };
 
 // ---------- standalone: npm run screenshot ----------
 async function main() {
@@ -207,6 +288,10 @@ async function main() {
 		await n8n.setupOwner();
 		const t1 = Date.now();
 		const shots = await takeScreenshots({ n8n, outDir, log, workflowId: workflow.id, nodeName: argosNodeName });
+		const form = require('./form');
+		const { formUrl } = await form.activateForm(n8n, sandbox);
+		const applicants = form.APPLICANTS;
+		Object.assign(shots, await takeFormScreenshots({ formUrl, outDir, log, enrol: applicants.jpeg, reject: applicants.pdf }));
 		log(`browser part ${((Date.now() - t1) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		for (const f of Object.values(shots)) log(`wrote ${path.relative(process.cwd(), f)} (${fs.statSync(f).size} bytes)`);
 		ok = true;
