@@ -3,9 +3,10 @@
  * sandbox over real HTTP. Codes ARGOS sends are injected with the sandbox's fault schedule; local checks
  * are shown to send nothing.
  */
+import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startSandbox, type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun } from '../harness/engine';
 import { API_ERRORS } from '../../nodes/ArgosFaces/errors';
@@ -27,6 +28,15 @@ const documentCheck = (extra: IDataObject = {}) => ({ resource: 'idDocument', op
 
 /** A selfie in `data` and an ID photo in `idPortrait`: what every verify operation can read with its defaults. */
 const both = (json: IDataObject = {}): FixtureItem => ({ json, binary: { ...image('face.jpg'), ...image('face-b.jpg', 'idPortrait') } });
+
+/** A sandbox sample image as an in-memory binary property. */
+function sample(options: SampleImageOptions, property = 'data'): NonNullable<FixtureItem['binary']> {
+	const bytes = sb.sampleImage(options);
+	return { [property]: { base64: bytes.toString('base64'), fileName: `${property}.jpg`, mimeType: 'image/jpeg' } };
+}
+const sha = (options: SampleImageOptions) => createHash('sha256').update(sb.sampleImage(options)).digest('hex');
+type VerifyBody = { images: Record<string, { sha256: string | null; form: string } | null>; pipelines?: unknown };
+const bodyOf = (entry: RequestLogEntry) => entry.body as unknown as VerifyBody;
 
 const OPERATIONS: Array<[string, OperationName, () => IDataObject, string]> = [
 	['Face Liveness → Check', 'check', () => liveness(), '/modules/liveness'],
@@ -154,5 +164,233 @@ describe('local checks send nothing', () => {
 		expect(r2.status).toBe('error');
 		expect(r2.error?.message).toMatch(/"Pipelines" must name at least one/);
 		expect(sb.requests()).toEqual([]);
+	});
+});
+
+describe('Face Liveness → Check against the sandbox', () => {
+	it('a score exactly at Min Liveness Score passes; one below fails with the score and advice', async () => {
+		const r = await run(liveness(), [
+			{ json: { name: 'at' }, binary: sample({ livenessScore: 50 }) },
+			{ json: { name: 'below' }, binary: sample({ livenessScore: 49 }) },
+			{ json: { name: 'plain' }, binary: image('face.jpg') },
+		]);
+		expect(r.status).toBe('success');
+		const { success, failed } = outputsOf(r);
+		expect(success.map((i) => i.json)).toEqual([
+			{ passed: true, score: 50, threshold: 50, transactionId: expect.stringMatching(/^[a-z0-9]{13}$/) },
+			{ passed: true, score: expect.any(Number), threshold: 50, transactionId: expect.any(String) },
+		]);
+		expect(success.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 2 }]);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json.name).toBe('below');
+		expect(errorOf(failed[0])).toMatchObject({
+			code: 'LIVENESS_BELOW_THRESHOLD',
+			httpStatus: 200,
+			retryable: false,
+			outcomeUnknown: false,
+			score: 49,
+			threshold: 50,
+			transactionId: expect.any(String),
+			attempts: 1,
+		});
+		expect(errorOf(failed[0]).message).toBe('The selfie scored 49 for liveness, below the minimum of 50');
+		expect(errorOf(failed[0]).description).toMatch(/retake the selfie/);
+	});
+
+	it('Min Liveness Score moves the edge, decimals included; a spoof fails; no face is 1017', async () => {
+		const r = await run(liveness({ options: { minLivenessScore: 72.5 } }), [
+			{ json: { n: 1 }, binary: sample({ livenessScore: 72.5 }) },
+			{ json: { n: 2 }, binary: sample({ livenessScore: 72.4 }) },
+			{ json: { n: 3 }, binary: sample({ faceKey: 'ann', spoof: true }) },
+			{ json: { n: 4 }, binary: sample({ unreadable: true }) },
+		]);
+		const { success, failed } = outputsOf(r);
+		expect(success.map((i) => i.json.score)).toEqual([72.5]);
+		expect(failed.map((i) => [i.json.n, errorOf(i).code])).toEqual([
+			[2, 'LIVENESS_BELOW_THRESHOLD'],
+			[3, 'LIVENESS_BELOW_THRESHOLD'],
+			[4, 1017],
+		]);
+		expect(errorOf(failed[1]).score).toBeLessThanOrEqual(30);
+		expect(errorOf(failed[2]).description).toBe(API_ERRORS[1017].description);
+	});
+
+	it('sends the selfie as raw base64 in faceImage, also when it came as a data URL', async () => {
+		// Without a face key the sample carries a random nonce: hash these very bytes.
+		const bytes = sb.sampleImage({ livenessScore: 90 });
+		const r = await run(liveness({ imageSource: 'base64', base64Image: '={{ $json.selfie }}' }), [{ json: { selfie: `data:image/jpeg;base64,${bytes.toString('base64')}` } }]);
+		expect(outputsOf(r).success.map((i) => i.json.score)).toEqual([90]);
+		const sent = bodyOf(sb.requests()[0]).images.faceImage;
+		expect(sent).toMatchObject({ form: 'base64', sha256: createHash('sha256').update(bytes).digest('hex') });
+	});
+});
+
+describe('Face Compare → Compare against the sandbox', () => {
+	const pair = (selfie: SampleImageOptions, id: SampleImageOptions, json: IDataObject = {}): FixtureItem => ({
+		json,
+		binary: { ...sample(selfie), ...sample(id, 'idPortrait') },
+	});
+
+	it('current shape: a matching pair passes by ARGOS\'s isMatch, with boxes and confidences; another face fails', async () => {
+		const r = await run(compare(), [pair({ faceKey: 'ann' }, { faceKey: 'ann', format: 'png' }, { n: 'same' }), pair({ faceKey: 'ann' }, { faceKey: 'bob' }, { n: 'other' })]);
+		const { success, failed } = outputsOf(r);
+		expect(success).toHaveLength(1);
+		const out = success[0].json;
+		expect(out).toMatchObject({ passed: true, decidedBy: 'argos', threshold: 0.8, responseShape: 'current', argos: { threshold: 0.8, isMatch: true } });
+		expect(out.similarity).toBeGreaterThanOrEqual(0.9);
+		for (const face of [out.originFace, out.targetFace] as IDataObject[]) {
+			expect(face).toEqual({
+				detected: true,
+				confidence: expect.any(Number),
+				boundingBox: { width: expect.any(Number), height: expect.any(Number), left: expect.any(Number), top: expect.any(Number) },
+			});
+		}
+		expect(failed.map((i) => i.json.n)).toEqual(['other']);
+		const error = errorOf(failed[0]);
+		expect(error).toMatchObject({ code: 'FACES_DO_NOT_MATCH', httpStatus: 200, retryable: false, decidedBy: 'argos', threshold: 0.8, argos: { isMatch: false } });
+		expect(error.similarity).toBeLessThan(0.45);
+		expect((error.originFace as IDataObject).boundingBox).not.toBeNull();
+		// The selfie went as originFace and the ID portrait as targetFace, each from its own property.
+		const sent = sb.requests().map((e) => bodyOf(e).images);
+		expect(sent.map((images) => images.targetFace?.sha256).sort()).toEqual([sha({ faceKey: 'ann', format: 'png' }), sha({ faceKey: 'bob' })].sort());
+		expect(sent.every((images) => images.originFace?.sha256 === sha({ faceKey: 'ann' }))).toBe(true);
+	});
+
+	it('ARGOS\'s isMatch wins over Min Similarity', async () => {
+		const r = await run(compare({ options: { minSimilarity: 0.95 } }), [pair({ similarity: 85 }, {})]);
+		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: 0.85, threshold: 0.8, decidedBy: 'argos' });
+	});
+
+	it.each([
+		['0–1', 1, 80, 79.9],
+		['0–100', 100, 80, 79.9],
+	])('old shape (%s scale): Min Similarity decides — exactly at it passes, just below fails', async (_label, scale, at, below) => {
+		sb.setConfig({ compareShape: 'old', compareOldScale: scale as 1 | 100 });
+		const r = await run(compare(), [pair({ similarity: at }, {}, { n: 'at' }), pair({ similarity: below }, {}, { n: 'below' })]);
+		const { success, failed } = outputsOf(r);
+		expect(success.map((i) => i.json)).toEqual([
+			expect.objectContaining({ passed: true, similarity: 0.8, threshold: 0.8, decidedBy: 'minSimilarity', responseShape: 'legacy', argos: { similarity: scale === 100 ? 80 : 0.8 } }),
+		]);
+		expect(success[0].json.targetFace).toMatchObject({ detected: true, boundingBox: expect.any(Object) });
+		expect(failed.map((i) => i.json.n)).toEqual(['below']);
+		expect(errorOf(failed[0])).toMatchObject({ code: 'FACES_DO_NOT_MATCH', similarity: 0.799, threshold: 0.8, decidedBy: 'minSimilarity', responseShape: 'legacy' });
+		expect(errorOf(failed[0]).message).toBe('The two faces do not match (similarity 0.799, minimum 0.8)');
+	});
+
+	it.each(['current', 'old'] as const)('%s shape: no face found in the ID portrait → FACE_NOT_DETECTED naming it', async (shape) => {
+		sb.setConfig({ compareShape: shape });
+		const r = await run(compare(), [pair({ faceKey: 'ann' }, { unreadable: true })]);
+		const error = errorOf(outputsOf(r).failed[0]);
+		expect(error).toMatchObject({ code: 'FACE_NOT_DETECTED', httpStatus: 200, targetFace: { detected: false, boundingBox: null }, originFace: { detected: true } });
+		expect(error.message).toBe('ARGOS found no usable face in the ID portrait');
+	});
+
+	it('each image has its own source: selfie from a binary, ID portrait from a base64 expression', async () => {
+		const id = sb.sampleImage({ faceKey: 'cy', format: 'png' }).toString('base64');
+		const params = compare({ targetImageSource: 'base64', targetBase64Image: '={{ $json.idPhoto }}' });
+		const r = await run(params, [{ json: { idPhoto: id }, binary: sample({ faceKey: 'cy' }, 'data') }]);
+		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true });
+		expect(bodyOf(sb.requests()[0]).images).toMatchObject({ originFace: { sha256: sha({ faceKey: 'cy' }) }, targetFace: { sha256: sha({ faceKey: 'cy', format: 'png' }) } });
+	});
+});
+
+describe('ID Document → Check Liveness against the sandbox', () => {
+	const id = (options: SampleImageOptions, json: IDataObject = {}): FixtureItem => ({ json, binary: sample(options) });
+
+	it('all three pipelines by default; 61 everywhere passes, 60 on one fails naming it', async () => {
+		const r = await run(documentCheck(), [
+			id({ documentScores: { sr: 61, pc: 61, ps: 61 } }, { n: 'edge' }),
+			id({ documentScores: { sr: 61, pc: 60, ps: 81 } }, { n: 'printed' }),
+			id({ faceKey: 'clean' }, { n: 'clean' }),
+		]);
+		const { success, failed } = outputsOf(r);
+		expect(success.map((i) => i.json)).toEqual([
+			{ passed: true, threshold: 61, scores: { screenReplay: 61, paperPrinted: 61, replacePortraits: 61 }, failedPipelines: [], transactionId: expect.any(String) },
+			expect.objectContaining({ passed: true, failedPipelines: [] }),
+		]);
+		expect(failed.map((i) => i.json.n)).toEqual(['printed']);
+		expect(errorOf(failed[0])).toMatchObject({
+			code: 'DOCUMENT_SUSPECTED',
+			httpStatus: 200,
+			retryable: false,
+			threshold: 61,
+			failedPipelines: ['paperPrinted'],
+			scores: { screenReplay: 61, paperPrinted: 60, replacePortraits: 81 },
+		});
+		expect(errorOf(failed[0]).message).toBe('The ID document may not be genuine: paperPrinted 60 (minimum 61)');
+		for (const e of sb.requests()) expect(bodyOf(e).pipelines).toEqual({ sr: true, pc: true, ps: true });
+	});
+
+	it('only the chosen pipelines are asked for and judged; Min Score moves the edge', async () => {
+		const screen = { screenReplay: true, documentScores: { pc: 70, ps: 90 } };
+		const r = await run(documentCheck({ pipelines: ['pc', 'ps'], options: { minScore: 70 } }), [id(screen, { n: 'ok' }), id({ screenReplay: true, documentScores: { pc: 69, ps: 90 } }, { n: 'low' })]);
+		const { success, failed } = outputsOf(r);
+		expect(success.map((i) => i.json.scores)).toEqual([{ paperPrinted: 70, replacePortraits: 90 }]);
+		expect(errorOf(failed[0])).toMatchObject({ failedPipelines: ['paperPrinted'], threshold: 70 });
+		for (const e of sb.requests()) expect(bodyOf(e).pipelines).toEqual({ sr: false, pc: true, ps: true });
+		// The same screen photo with every pipeline: Screen Replay catches it.
+		const r2 = await run(documentCheck(), [id(screen)]);
+		expect(errorOf(outputsOf(r2).failed[0])).toMatchObject({ code: 'DOCUMENT_SUSPECTED', failedPipelines: ['screenReplay'] });
+		expect((errorOf(outputsOf(r2).failed[0]).scores as IDataObject).screenReplay).toBeLessThanOrEqual(30);
+	});
+
+	it.each([
+		['idImage', 'default', 'success'],
+		['idImage', 'image', 1005],
+		['image', 'default', 1005],
+		['image', 'image', 'success'],
+		['any', 'default', 'success'],
+		['any', 'image', 'success'],
+	] as const)('sandbox insists on %s, option "ID Image Field" %s → %s', async (insist, option, outcome) => {
+		sb.setConfig({ documentImageField: insist });
+		const r = await run(documentCheck(option === 'image' ? { options: { idImageField: option } } : {}), [id({ faceKey: 'doc' })]);
+		const { success, failed } = outputsOf(r);
+		if (outcome === 'success') expect(success).toHaveLength(1);
+		else expect(errorOf(failed[0])).toMatchObject({ code: 1005, description: expect.stringMatching(/ID Image Field/) });
+		const images = bodyOf(sb.requests()[0]).images;
+		const sentAs = option === 'image' ? 'image' : 'idImage';
+		expect(images[sentAs]).toMatchObject({ form: 'base64', sha256: sha({ faceKey: 'doc' }) });
+		expect(images[sentAs === 'image' ? 'idImage' : 'image'] ?? null).toBeNull();
+	});
+
+	it('an ID photo with no document in it → 1009 with retake advice', async () => {
+		const r = await run(documentCheck(), [id({ unreadable: true })]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 1009, httpStatus: 400, description: API_ERRORS[1009].description });
+	});
+});
+
+describe.each(OPERATIONS)('%s: key errors and retries against the sandbox', (_label, _operation, params, path) => {
+	const good = (): FixtureItem => ({ json: {}, binary: { ...sample({ faceKey: 'k', livenessScore: 90 }), ...sample({ faceKey: 'k' }, 'idPortrait') } });
+
+	it.each([
+		['a disabled key (6040)', () => ({}), () => sb.disabledApiKey, /^ARGOS rejected the API key \(ARGOS 6040/],
+		['a missing key (6039)', () => ({}), () => '', /^ARGOS received no API key \(ARGOS 6039/],
+		['the gateway\'s bare 403', () => ({ verifyKeyErrors: 'gateway' as const }), () => sb.disabledApiKey, /^ARGOS refused access \(HTTP 403\): Forbidden/],
+		['an IP not on the allow-list', () => ({ ipAllowList: ['192.0.2.1'] }), () => sb.apiKey, /explicit deny/],
+	])('%s fails the execution before anything passed', async (_what, config, key, message) => {
+		sb.setConfig(config());
+		const r = await run(params(), [good(), good(), good()], key());
+		expect(r.status).toBe('error');
+		expect(r.error?.message).toMatch(message);
+		expect(sb.requests().length).toBeLessThanOrEqual(4);
+	});
+
+	it('a key rejected after one item passed → Failed, the passed item is kept', async () => {
+		sb.addFaults({ match: { path }, skip: 1, count: -1, action: 'status', status: 403, errorCode: 6040, message: 'Access Denied: API Key is unavailable' });
+		const r = await run({ ...params(), options: { concurrency: 1 } }, [good(), good(), good()]);
+		expect(r.status).toBe('success');
+		const { success, failed } = outputsOf(r);
+		expect(success.map((i) => i.json.passed)).toEqual([true]);
+		expect(failed.map((i) => errorOf(i).code)).toEqual([6040, 6040]);
+	});
+
+	it('an answer lost after the check ran (504 after, cut connection) is simply asked again', async () => {
+		sb.addFaults([
+			{ match: { path }, action: 'status', status: 504, when: 'after' },
+			{ match: { path }, skip: 1, action: 'reset' },
+		]);
+		const r = await run(params(), [good()]);
+		expect(outputsOf(r).success.map((i) => i.json.passed)).toEqual([true]);
+		expect(sb.requests().filter((e) => e.path === path)).toHaveLength(3);
 	});
 });

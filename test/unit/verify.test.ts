@@ -164,6 +164,12 @@ describe('Face Compare', () => {
 		const error = compareFailure(out);
 		expect(error.info).toMatchObject({ code: 'FACE_NOT_DETECTED', httpStatus: 200, retryable: false, targetFace: { detected: false } });
 		expect(error.info.message).toMatch(/no usable face in the ID portrait$/);
+		// Also when ARGOS still sends a score and a verdict for a side it found no face in.
+		const withVerdict = current({ score: 0, threshold: 0.8, isMatch: false });
+		withVerdict.result.face = { isAvailable: false } as never;
+		const info = compareFailure(normaliseCompare(withVerdict, 0.8)).info;
+		expect(info).toMatchObject({ code: 'FACE_NOT_DETECTED', similarity: 0, originFace: { detected: false, boundingBox: null } });
+		expect(info.message).toMatch(/no usable face in the selfie$/);
 	});
 
 	it('a mismatch is FACES_DO_NOT_MATCH with the scores, from either decider', () => {

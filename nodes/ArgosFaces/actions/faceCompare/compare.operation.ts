@@ -155,11 +155,10 @@ export function compareFailure(output: CompareOutput): FaceError {
 		...(output.originFace.detected === false ? ['selfie'] : []),
 		...(output.targetFace.detected === false ? ['ID portrait'] : []),
 	];
-	// No score and no verdict: nothing was compared because a face was not found.
-	if (output.similarity === null && output.decidedBy === 'minSimilarity') {
-		if (missing.length) return new FaceError(faceNotDetected({ images: missing, details }));
+	// A face ARGOS did not find explains the failure better than the score it gave (0 in both shapes).
+	if (missing.length) return new FaceError(faceNotDetected({ images: missing, details: { ...details, similarity: output.similarity } }));
+	if (output.similarity === null && output.decidedBy === 'minSimilarity')
 		return new FaceError({ ...invalidResponse(200), message: 'ARGOS answered without a similarity score or verdict' });
-	}
 	return new FaceError(
 		facesDoNotMatch({
 			similarity: output.similarity ?? undefined,
