@@ -17,6 +17,9 @@ const WORKSPACE: ErrorText = {
 	description:
 		'The workspace behind this API key is suspended, expired or does not include this product. Check the subscription in the ARGOS dashboard or ask ARGOS support to enable Face Liveness, Face Compare or ID Liveness for it.',
 };
+// L asks for raw base64; a data URL is likely read as an unusable image.
+const IF_EVERY_IMAGE =
+	'If every image fails with this, set "Send Image As" back to Base64 in the node options.';
 const NODE_BUG = 'This points to a bug in the Argos Faces node; please report it with the workflow.';
 
 /** Every documented errorCode of the three verify products. */
@@ -25,7 +28,7 @@ export const VERIFY_ERRORS: Record<number, CodeEntry> = {
 	1000: {
 		message: 'ARGOS did not receive both images',
 		description:
-			'Both the selfie and the ID portrait must reach the node. Check both image fields (binary property names or base64 expressions) and that neither file is empty.',
+			`Both the selfie and the ID portrait must reach the node as JPEG or PNG photos. Check both image fields (binary property names or base64 expressions) and that neither file is empty. ${IF_EVERY_IMAGE}`,
 	},
 	1001: { ...WORKSPACE },
 	1003: {
@@ -49,7 +52,7 @@ export const VERIFY_ERRORS: Record<number, CodeEntry> = {
 	},
 	1009: {
 		message: 'ARGOS could not analyse the ID document',
-		description: `The document could not be found or read in the photo. ${RETAKE_ID}`,
+		description: `The document could not be found or read in the photo. ${RETAKE_ID} ${IF_EVERY_IMAGE}`,
 	},
 	// The node never sends callbackUrl, so ARGOS demanding one means the account is set up for callbacks only.
 	1010: {
@@ -64,7 +67,7 @@ export const VERIFY_ERRORS: Record<number, CodeEntry> = {
 	},
 	1017: {
 		message: 'ARGOS could not analyse the face in the selfie',
-		description: `No face could be measured in this photo. ${RETAKE_SELFIE}`,
+		description: `No face could be measured in this photo. ${RETAKE_SELFIE} ${IF_EVERY_IMAGE}`,
 	},
 };
 
