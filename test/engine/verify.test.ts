@@ -225,6 +225,16 @@ describe('Face Liveness → Check against the sandbox', () => {
 	});
 });
 
+describe('Send Image As → Data URL on the verify endpoints', () => {
+	it('ARGOS (L) wants raw base64: the sandbox cannot read a data URL, and the Failed item says which setting to change', async () => {
+		const r = await run(liveness({ options: { sendImageAs: 'dataUrl' } }), [{ json: {}, binary: sample({ livenessScore: 90 }) }]);
+		const error = errorOf(outputsOf(r).failed[0]);
+		expect(error).toMatchObject({ code: 1017, httpStatus: 400 });
+		expect(error.description).toMatch(/"Send Image As" back to Base64/);
+		expect(bodyOf(sb.requests()[0]).images.faceImage).toMatchObject({ form: 'dataUrl' });
+	});
+});
+
 describe('Face Compare → Compare against the sandbox', () => {
 	const pair = (selfie: SampleImageOptions, id: SampleImageOptions, json: IDataObject = {}): FixtureItem => ({
 		json,
