@@ -23,7 +23,7 @@ export const collectionIdField: INodeProperties = {
  */
 export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS, what = 'photo'): INodeProperties[] {
 	const shown = (source: ImageSource) => ({ show: { [names.source]: [source] } });
-	return [
+	const fields: INodeProperties[] = [
 		{
 			displayName: `${names.title} Source`,
 			name: names.source,
@@ -79,6 +79,9 @@ export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PAR
 			displayOptions: shown('url'),
 		},
 	];
+	const property = fields.find((f) => f.name === names.binaryProperty)!;
+	if (names.defaultBinaryProperty) property.default = names.defaultBinaryProperty;
+	return fields;
 }
 
 export const imageFields: INodeProperties[] = imageSourceFields();
@@ -290,4 +293,17 @@ export function toNumber(value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	const n = Number(value);
 	return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * A second (or third) image parameter set with its own names, for operations that take several images
+ * (Face Compare). `prefix` keeps the names apart from the single-image fields: e.g. `targetImageSource`.
+ */
+/** A threshold option, read per item like every other number. */
+export function thresholdOption(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	d: { name: string; label: string; fallback: number; min: number; max: number },
+): number {
+	return readNumber.call(this, itemIndex, `options.${d.name}`, d.label, d);
 }

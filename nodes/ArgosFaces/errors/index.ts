@@ -9,18 +9,21 @@
 import type { OperationName } from '../helpers/interfaces';
 import { APPLICANT, FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
 import { LOCAL_ERRORS } from './local';
+import { VERIFY_ERRORS } from './verify';
 import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';
 
 export type { FaceErrorInfo } from './types';
 export { LOCAL_ERRORS, MEGABYTE } from './local';
 
 /** Every documented ARGOS errorCode, all products: their code ranges do not overlap. */
-export const API_ERRORS: Record<number, CodeEntry> = { ...FACE_ID_ERRORS };
+export const API_ERRORS: Record<number, CodeEntry> = { ...FACE_ID_ERRORS, ...VERIFY_ERRORS };
 
 /** Problems that doom every item of the run: the node throws if nothing succeeded yet. */
 const FATAL_CODES = new Set<number | string>([
 	6039,
 	6040,
+	// Verify: "Workspace is unavailable" holds for every item of the run.
+	1001,
 	'ACCESS_DENIED',
 	'ENDPOINT_NOT_FOUND',
 	'BASE_URL_INVALID',

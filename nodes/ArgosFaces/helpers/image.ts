@@ -133,6 +133,8 @@ export interface ImageParameterNames {
 	url: string;
 	/** The binary property parameter's display name, as messages quote it. */
 	binaryPropertyLabel: string;
+	/** The binary property's default name (n8n's convention is `data`). */
+	defaultBinaryProperty?: string;
 }
 
 export const DEFAULT_IMAGE_PARAMETERS: ImageParameterNames = {
