@@ -12,6 +12,8 @@ export interface ImageHost {
 	requests: Array<{ method?: string; url?: string; headers: IncomingHttpHeaders }>;
 	/** Bytes of body the /endless route managed to write before the client hung up. */
 	endlessBytesWritten: () => number;
+	/** Serves these bytes at this path from now on (e.g. sandbox sample images with markers). */
+	serve: (path: string, bytes: Buffer, type?: string) => string;
 	close: () => Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export const ENDLESS_LIMIT = 64 * 1024 * 1024;
 
 export async function startImageHost(): Promise<ImageHost> {
 	const requests: ImageHost['requests'] = [];
+	const served = new Map<string, { bytes: Buffer; type: string }>();
 	let endlessWritten = 0;
 	const sockets = new Set<import('net').Socket>();
 	const server: Server = createServer((req, res) => {
@@ -32,6 +35,11 @@ export async function startImageHost(): Promise<ImageHost> {
 			res.writeHead(200, { 'content-type': type, 'content-length': body.length });
 			res.end(body);
 		};
+		const own = served.get(path);
+		if (own) {
+			res.writeHead(200, { 'content-type': own.type, 'content-length': own.bytes.length });
+			return res.end(own.bytes);
+		}
 		if (path === '/face.jpg') return file('face.jpg', 'image/jpeg');
 		if (path === '/face.png') return file('face.png', 'image/png');
 		if (path === '/notes') return file('notes.txt', 'image/jpeg');
@@ -80,6 +88,10 @@ export async function startImageHost(): Promise<ImageHost> {
 		url: `http://127.0.0.1:${port}`,
 		requests,
 		endlessBytesWritten: () => endlessWritten,
+		serve: (path, bytes, type = 'image/jpeg') => {
+			served.set(path, { bytes, type });
+			return `http://127.0.0.1:${port}${path}`;
+		},
 		close: async () => {
 			for (const socket of sockets) socket.destroy();
 			await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -12,7 +12,8 @@ import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
-import { argosWorkflow, errorOf, NODE, outputsOf, TYPE, type FixtureItem } from './helpers';
+import { callAsTool } from './agent';
+import { argosWorkflow, errorOf, outputsOf, type FixtureItem } from './helpers';
 
 interface Seen {
 	method: string;
@@ -401,51 +402,8 @@ describe('15. as an AI-agent tool, n8n-core\'s own tool wrapping shows the agent
 	 * whose only output is ai_tool. The agent here does what n8n's agents do with a connected tool: it asks
 	 * n8n-core for it (getInputConnectionData → createNodeAsTool/makeHandleToolInvocation) and invokes it.
 	 */
-	const agent: INodeType = {
-		description: {
-			displayName: 'Agent',
-			name: 'agent',
-			group: ['transform'],
-			version: 1,
-			description: 'test',
-			defaults: { name: 'Agent' },
-			inputs: ['main', { type: 'ai_tool', displayName: 'Tools', required: true }],
-			outputs: ['main'],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			const tools = (await this.getInputConnectionData('ai_tool', 0)) as Array<{ name: string; invoke: (args: IDataObject) => Promise<string> }>;
-			const tool = tools[0];
-			return [[{ json: { tool: tool.name, answer: await tool.invoke({}) } }]];
-		},
-	};
-
 	async function asTool(parameters: IDataObject, apiKey = sb.apiKey): Promise<{ tool: string; answer: unknown }> {
-		const loaded = engine.loadPackage();
-		const node = loaded.nodeTypes[TYPE] as INodeType;
-		const toolType = Object.create(node, {
-			description: { value: { ...node.description, name: 'argosFacesTool', displayName: 'Argos Faces Tool', inputs: [], outputs: ['ai_tool'] } },
-		}) as INodeType;
-		const wf: WorkflowJson = {
-			nodes: [
-				{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
-				{ name: 'Agent', type: 'probe.agent', parameters: {} },
-				{
-					name: NODE,
-					type: `${TYPE}Tool`,
-					parameters: { resource: 'face', ...parameters },
-					credentials: { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } },
-				},
-			],
-			connections: {
-				Start: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
-				[NODE]: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
-			},
-		};
-		const r = await run(wf, { extraNodeTypes: { 'probe.agent': agent, [`${TYPE}Tool`]: toolType } }, sb.url, apiKey);
-		expect(r.error).toBeUndefined();
-		const json = r.outputs('Agent')[0][0].json;
-		return { tool: json.tool as string, answer: JSON.parse(json.answer as string) };
+		return await callAsTool({ resource: 'face', ...parameters }, {}, async (wf, options) => await run(wf, options, sb.url, apiKey));
 	}
 
 	it('a Delete that fails with 6022 reaches the agent with code, message and what to do', async () => {

@@ -1,0 +1,82 @@
+/**
+ * An AI agent as n8n runs one, reduced to what matters for a tool: it asks n8n-core for the tools
+ * connected to it (getInputConnectionData → createNodeAsTool / makeHandleToolInvocation, n8n-core's own
+ * code) and invokes the first with the arguments a model would have chosen.
+ */
+import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
+
+import * as engine from '../harness/engine';
+import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
+import { NODE, TYPE } from './helpers';
+
+interface LangChainTool {
+	name: string;
+	schema: { shape: Record<string, unknown> };
+	invoke: (args: IDataObject) => Promise<string>;
+}
+
+function agentNode(args: IDataObject): INodeType {
+	return {
+		description: {
+			displayName: 'Agent',
+			name: 'agent',
+			group: ['transform'],
+			version: 1,
+			description: 'test',
+			defaults: { name: 'Agent' },
+			inputs: ['main', { type: 'ai_tool', displayName: 'Tools', required: true }],
+			outputs: ['main'],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			const tools = (await this.getInputConnectionData('ai_tool', 0)) as LangChainTool[];
+			const tool = tools[0];
+			return [[{ json: { tool: tool.name, arguments: Object.keys(tool.schema.shape).sort(), answer: await tool.invoke(args) } }]];
+		},
+	};
+}
+
+/** n8n's node loader registers `<type>Tool` for a usableAsTool node: the same execute, only an ai_tool output. */
+function toolType(): INodeType {
+	const node = engine.loadPackage().nodeTypes[TYPE] as INodeType;
+	return Object.create(node, {
+		description: { value: { ...node.description, name: 'argosFacesTool', displayName: 'Argos Faces Tool', inputs: [], outputs: ['ai_tool'] } },
+	}) as INodeType;
+}
+
+export interface ToolCall {
+	/** The tool's name as the model sees it. */
+	tool: string;
+	/** The $fromAI keys the model is asked to fill. */
+	arguments: string[];
+	/** What the model reads back. */
+	answer: unknown;
+	run: EngineRun;
+}
+
+export async function callAsTool(
+	parameters: IDataObject,
+	args: IDataObject,
+	run: (workflow: WorkflowJson, options: RunOptions) => Promise<EngineRun>,
+): Promise<ToolCall> {
+	const workflow: WorkflowJson = {
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
+			{ name: 'Agent', type: 'probe.agent', parameters: {} },
+			{
+				name: NODE,
+				type: `${TYPE}Tool`,
+				parameters,
+				credentials: { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } },
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
+			[NODE]: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
+		},
+	};
+	const r = await run(workflow, { extraNodeTypes: { 'probe.agent': agentNode(args), [`${TYPE}Tool`]: toolType() } });
+	if (r.error) throw new Error(`the agent's run failed: ${r.error.message}`);
+	const json = r.outputs('Agent')[0][0].json;
+	return { tool: json.tool as string, arguments: json.arguments as string[], answer: JSON.parse(json.answer as string), run: r };
+}
