@@ -20,15 +20,37 @@ function sample(params) {
 	if (sizeBytes !== undefined && !(Number.isInteger(sizeBytes) && sizeBytes >= 0 && sizeBytes <= 64 * 1024 * 1024)) {
 		throw new TypeError('sizeBytes must be an integer 0..67108864');
 	}
-	const img = sampleImage({ format, faceKey, spoof, sizeBytes });
+	const flag = (k) => ['1', 'true', 'yes'].includes(params.get(k) || '');
+	const num = (k) => {
+		if (!params.has(k)) return undefined;
+		const v = Number(params.get(k));
+		if (!(params.get(k) !== '' && v >= 0 && v <= 100)) throw new TypeError(`${k} must be a number 0..100`);
+		return v;
+	};
+	const img = sampleImage({
+		format,
+		faceKey,
+		spoof,
+		sizeBytes,
+		livenessScore: num('liveness'),
+		similarity: num('similarity'),
+		documentScores: { sr: num('sr'), pc: num('pc'), ps: num('ps') },
+		unreadable: flag('unreadable'),
+		screenReplay: flag('screenReplay'),
+		paperPrinted: flag('paperPrinted'),
+		portraitReplaced: flag('portraitReplaced'),
+	});
 	if (['1', 'true'].includes(params.get('raw') || '')) return { status: 200, raw: img, type: `image/${format}` };
 	const b64 = img.toString('base64');
 	const faceImage = ['1', 'true'].includes(params.get('dataUrl') || '') ? `data:image/${format};base64,${b64}` : b64;
+	// field= renames the image field so the answer is a ready body for /modules/liveness or /modules/document too.
+	const field = params.get('field') || 'faceImage';
+	if (!['faceImage', 'image', 'idImage', 'originFace', 'targetFace'].includes(field)) throw new TypeError('field must be faceImage, image, idImage, originFace or targetFace');
 	// Echoing collectionId/userName/requestName makes the answer a ready-made request body (see the README's curl).
 	const out = {};
 	for (const k of ['collectionId', 'userName', 'requestName']) if (params.has(k)) out[k] = params.get(k);
 	const info = inspectFaceImage(b64);
-	return okJson({ ...out, faceImage, format, bytes: img.length, faceKey: info.faceKey, spoof, sha256: info.sha256 });
+	return okJson({ ...out, [field]: faceImage, format, bytes: img.length, faceKey: info.faceKey, spoof, sha256: info.sha256 });
 }
 
 function handleAdmin(sb, { method, path, params, buf }) {

@@ -81,6 +81,7 @@ function banner(sb) {
 		'',
 		`  Base URL (n8n credential):  ${u}`,
 		`  Endpoints:                  ${u}/modules/faces  ${u}/modules/search`,
+		`  Verify endpoints:           ${u}/modules/liveness  ${u}/modules/compare  ${u}/modules/document`,
 		`  Demo API key:               ${sb.apiKey}`,
 		`  Disabled API key (-> 6040): ${sb.disabledApiKey}`,
 		`  Search shape / latency:     ${st.config.searchShape} / ${st.config.latencyMs} ms`,

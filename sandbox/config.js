@@ -16,6 +16,15 @@ const DEFAULT_CONFIG = Object.freeze({
 	termMinLength: 5,
 	hangMaxMs: 120000,
 	logLimit: 10000,
+	// Face Liveness / Face Compare / ID Liveness (verify.js, argos-verify-api.md)
+	compareShape: 'current',
+	compareOldScale: 1,
+	compareThreshold: 0.8,
+	documentImageField: 'any',
+	verifyKeyErrors: 'errorCode',
+	verifyDataUrls: 'reject',
+	workspaceAvailable: true,
+	ipAllowList: null,
 });
 
 const nonNegativeInt = (v) => Number.isInteger(v) && v >= 0;
@@ -36,6 +45,14 @@ const RULES = {
 	termMinLength: [nonNegativeInt, 'a non-negative integer'],
 	hangMaxMs: [positiveInt, 'a positive integer'],
 	logLimit: [positiveInt, 'a positive integer'],
+	compareShape: [(v) => v === 'current' || v === 'old', "'current' or 'old'"],
+	compareOldScale: [(v) => v === 1 || v === 100, '1 or 100'],
+	compareThreshold: [(v) => typeof v === 'number' && v >= 0 && v <= 1, 'a number 0..1'],
+	documentImageField: [(v) => v === 'any' || v === 'image' || v === 'idImage', "'any', 'image' or 'idImage'"],
+	verifyKeyErrors: [(v) => v === 'errorCode' || v === 'gateway', "'errorCode' or 'gateway'"],
+	verifyDataUrls: [(v) => v === 'reject' || v === 'accept', "'reject' or 'accept'"],
+	workspaceAvailable: [(v) => typeof v === 'boolean', 'true or false'],
+	ipAllowList: [(v) => v === null || (Array.isArray(v) && v.every((a) => typeof a === 'string' && a.length > 0)), 'null or an array of IP address strings'],
 };
 
 /** Returns a new config; throws a TypeError naming the first bad key, so admin callers see their typo. */
@@ -48,7 +65,7 @@ function mergeConfig(base, partial) {
 		if (!rule) throw new TypeError(`unknown config key "${key}" (known: ${Object.keys(RULES).join(', ')})`);
 		const value = key === 'searchShape' && typeof raw === 'string' ? raw.toUpperCase() : raw;
 		if (!rule[0](value)) throw new TypeError(`config.${key} must be ${rule[1]}, got ${JSON.stringify(raw)}`);
-		next[key] = value;
+		next[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
 	}
 	return next;
 }

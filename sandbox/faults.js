@@ -1,6 +1,7 @@
 'use strict';
 
-const ACTIONS = ['status', 'reset', 'hang', 'malformed', 'html', 'delay'];
+const ACTIONS = ['status', 'reset', 'hang', 'malformed', 'html', 'delay', 'cut'];
+const TRANSFERS = ['length', 'chunked'];
 
 // mulberry32: tiny, seedable, and good enough to spread faults; the point is replayability, not quality.
 function mulberry32(seed) {
@@ -62,6 +63,18 @@ function normaliseAction(rule) {
 	} else if (rule.action === 'html') {
 		out.status = 502;
 	}
+	// 'cut' has no fixed default status: 'after' sends the real answer's status, 'before' 200.
+	if (rule.action === 'cut') {
+		const transfer = rule.transfer == null ? 'length' : rule.transfer;
+		if (!TRANSFERS.includes(transfer)) throw new TypeError("fault transfer must be 'length' or 'chunked'");
+		out.transfer = transfer;
+		if (rule.bodyBytes != null) {
+			if (!Number.isInteger(rule.bodyBytes) || rule.bodyBytes < 0) throw new TypeError('fault bodyBytes must be a non-negative integer');
+			out.bodyBytes = rule.bodyBytes;
+		}
+	} else if (rule.transfer != null || rule.bodyBytes != null) {
+		throw new TypeError("transfer and bodyBytes only apply to the 'cut' action");
+	}
 	if (rule.errorCode != null) out.errorCode = rule.errorCode;
 	if (rule.message != null) out.message = String(rule.message);
 	if (rule.retryAfter != null) {
@@ -96,6 +109,7 @@ class FaultSchedule {
 			const count = r.count == null ? 1 : r.count;
 			if (!Number.isInteger(skip) || skip < 0) throw new TypeError('fault skip must be a non-negative integer');
 			if (!Number.isInteger(count) || (count < 1 && count !== -1)) throw new TypeError('fault count must be a positive integer or -1 (forever)');
+			if (r.weight != null) throw new TypeError('weight only applies to the actions of a random schedule');
 			return { id: 0, match: normaliseMatch(r.match), skip, count, fired: 0, ...normaliseAction(r) };
 		});
 		for (const p of prepared) {
@@ -118,9 +132,14 @@ class FaultSchedule {
 		const rate = opts.rate;
 		if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) throw new TypeError('random rate must be a number 0..1');
 		if (!Array.isArray(opts.actions) || opts.actions.length === 0) throw new TypeError('random actions must be a non-empty array');
-		const actions = opts.actions.map(normaliseAction);
+		const actions = opts.actions.map((a) => {
+			const weight = a && a.weight != null ? a.weight : 1;
+			if (typeof weight !== 'number' || !(weight > 0) || !Number.isFinite(weight)) throw new TypeError('random action weight must be a positive number');
+			return { ...normaliseAction(a), weight };
+		});
 		const seed = opts.seed == null ? 1 : opts.seed;
-		this.random = { seed, rate, actions, match: normaliseMatch(opts.match), rng: mulberry32(seedToInt(seed)), decisions: 0, fired: 0 };
+		const totalWeight = actions.reduce((sum, a) => sum + a.weight, 0);
+		this.random = { seed, rate, actions, totalWeight, match: normaliseMatch(opts.match), rng: mulberry32(seedToInt(seed)), decisions: 0, fired: 0 };
 		return this.randomInfo();
 	}
 
@@ -155,7 +174,17 @@ class FaultSchedule {
 		if (rnd && matches(rnd.match, method, path)) {
 			rnd.decisions++;
 			if (rnd.rng() < rnd.rate) {
-				const action = rnd.actions[Math.floor(rnd.rng() * rnd.actions.length)];
+				// With every weight 1 this picks the same index as floor(draw * n), so existing seeds replay unchanged.
+				let draw = rnd.rng() * rnd.totalWeight;
+				let pick = rnd.actions.length - 1;
+				for (let i = 0; i < rnd.actions.length; i++) {
+					if (draw < rnd.actions[i].weight) {
+						pick = i;
+						break;
+					}
+					draw -= rnd.actions[i].weight;
+				}
+				const { weight, ...action } = rnd.actions[pick];
 				rnd.fired++;
 				return { ...action, source: 'random' };
 			}

@@ -57,6 +57,23 @@ function faceKeyOf(buf, sha) {
 
 const isSpoof = (buf) => buf.indexOf(SPOOF_TAG, 0, 'latin1') >= 0;
 
+// Markers for the Face Liveness / Compare / ID Liveness endpoints (verify.js); the Face ID endpoints ignore them.
+const MARKER_PREFIX = 'ARGOS-SANDBOX:';
+const SCORE_MARKERS = { LIVENESS: 'liveness', SIMILARITY: 'similarity', SR: 'sr', PC: 'pc', PS: 'ps' };
+const FLAG_MARKERS = { UNREADABLE: 'unreadable', SCREEN_REPLAY: 'screenReplay', PAPER_PRINTED: 'paperPrinted', PORTRAIT_REPLACED: 'portraitReplaced' };
+
+/** Verify markers in the bytes: scores (0..100; other values are ignored) and flags. */
+function readMarkers(buf) {
+	const out = { liveness: null, similarity: null, sr: null, pc: null, ps: null, unreadable: false, screenReplay: false, paperPrinted: false, portraitReplaced: false };
+	const text = buf.toString('latin1');
+	for (const [name, key] of Object.entries(SCORE_MARKERS)) {
+		const m = new RegExp(`${MARKER_PREFIX}${name}=([0-9]+(?:\\.[0-9]+)?)(?![0-9.])`).exec(text);
+		if (m && Number(m[1]) <= 100) out[key] = Number(m[1]);
+	}
+	for (const [name, key] of Object.entries(FLAG_MARKERS)) out[key] = new RegExp(`${MARKER_PREFIX}${name}(?![A-Za-z0-9_=])`).test(text);
+	return out;
+}
+
 /** Deterministic per image: the same bytes always score the same, spoofs always score low. */
 function livenessScoreOf(sha, spoof) {
 	const n = parseInt(sha.slice(0, 8), 16);
@@ -95,13 +112,21 @@ function crc32(buf) {
 	return (c ^ -1) >>> 0;
 }
 
-function tagText({ faceKey, spoof, label }) {
+function tagText(opts) {
+	const { faceKey, spoof, label } = opts;
 	const parts = [];
 	if (faceKey) {
 		if (!/^[A-Za-z0-9_-]+$/.test(faceKey)) throw new TypeError('faceKey must match [A-Za-z0-9_-]+');
 		parts.push(FACE_TAG + faceKey);
 	}
 	if (spoof) parts.push(SPOOF_TAG);
+	for (const [name, key] of Object.entries(SCORE_MARKERS)) {
+		const v = key in (opts.scores || {}) ? opts.scores[key] : undefined;
+		if (v == null) continue;
+		if (typeof v !== 'number' || !(v >= 0 && v <= 100)) throw new TypeError(`sample ${key} score must be a number 0..100`);
+		parts.push(`${MARKER_PREFIX}${name}=${v}`);
+	}
+	for (const [name, key] of Object.entries(FLAG_MARKERS)) if (opts[key]) parts.push(MARKER_PREFIX + name);
 	if (label) parts.push(String(label));
 	// A unique nonce keeps untagged samples distinct (their face key is their hash).
 	if (!faceKey && !label) parts.push('nonce=' + crypto.randomBytes(6).toString('hex'));
@@ -175,11 +200,12 @@ function webp(text, padBytes) {
 
 /**
  * A small image carrying the sandbox markers.
- * @param {{format?: 'jpeg'|'png'|'webp', faceKey?: string, spoof?: boolean, label?: string, sizeBytes?: number}} [opts]
+ * @param {import('./index').SampleImageOptions} [opts]
  */
 function sampleImage(opts = {}) {
 	const format = opts.format || 'jpeg';
-	const text = tagText(opts);
+	const scores = { liveness: opts.livenessScore, similarity: opts.similarity, ...(opts.documentScores || {}) };
+	const text = tagText({ ...opts, scores });
 	const build = (pad) => {
 		if (format === 'jpeg') return jpeg(text, pad);
 		if (format === 'png') return png(text, pad, 64 + (parseInt(sha256(opts.faceKey || text).slice(0, 2), 16) % 160));
@@ -204,6 +230,8 @@ module.exports = {
 	sniffFormat,
 	faceKeyOf,
 	isSpoof,
+	readMarkers,
+	MARKER_PREFIX,
 	livenessScoreOf,
 	inspectFaceImage,
 	sampleImage,

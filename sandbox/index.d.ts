@@ -30,15 +30,31 @@ export interface SandboxConfig {
 	hangMaxMs: number;
 	/** Request log keeps at most this many entries, dropping the oldest (default 10000). */
 	logLimit: number;
+	/** Face Compare response shape: 'current' (result.similarity {score, threshold, isMatch}) or 'old' (result.faceMatch). */
+	compareShape: 'current' | 'old';
+	/** Scale of the old shape's similarity and confidences: 1 (0..1, default) or 100 (0..100). */
+	compareOldScale: 1 | 100;
+	/** Face Compare threshold 0..1, echoed as similarity.threshold (default 0.8). */
+	compareThreshold: number;
+	/** ID Liveness image field: 'any' (default: image, else idImage), or insist on 'image' / 'idImage'. */
+	documentImageField: 'any' | 'image' | 'idImage';
+	/** Key errors on the verify endpoints: 'errorCode' (6039/6040, default) or 'gateway' (403 {message:'Forbidden'}). */
+	verifyKeyErrors: 'errorCode' | 'gateway';
+	/** Data-URL images on the verify endpoints: 'reject' (default, L says raw base64) or 'accept'. */
+	verifyDataUrls: 'reject' | 'accept';
+	/** false: Face Compare and ID Liveness answer 1001 Workspace is unavailable (default true). */
+	workspaceAvailable: boolean;
+	/** Gateway allow-list of client IPs; others get 403 explicit deny on every /modules path. null = off (default). */
+	ipAllowList: readonly string[] | null;
 }
 
-export type FaultAction = 'status' | 'reset' | 'hang' | 'malformed' | 'html' | 'delay';
+export type FaultAction = 'status' | 'reset' | 'hang' | 'malformed' | 'html' | 'delay' | 'cut';
 
 export interface FaultAnswer {
 	action: FaultAction;
 	/** 'before' (default): request not processed. 'after': processed, then the response is replaced. */
 	when?: 'before' | 'after';
-	/** HTTP status for status (default 500), malformed (default 200) and html (default 502). */
+	/** HTTP status for status (default 500), malformed (default 200), html (default 502), cut (default: the real answer's with 'after', 200 with 'before'). */
 	status?: number;
 	errorCode?: number | string;
 	message?: string;
@@ -46,6 +62,15 @@ export interface FaultAnswer {
 	retryAfter?: number | string;
 	/** Delay before this fault answers (overrides config.latencyMs); required for 'delay'. */
 	latencyMs?: number;
+	/** 'cut' only: 'length' (default, Content-Length of the whole body) or 'chunked' (no terminating chunk). */
+	transfer?: 'length' | 'chunked';
+	/** 'cut' only: body bytes sent before the socket ends (default half; capped at the body length - 1). */
+	bodyBytes?: number;
+}
+
+export interface RandomFaultAction extends FaultAnswer {
+	/** Relative weight when the random schedule picks an action (default 1). */
+	weight?: number;
 }
 
 export interface FaultMatch {
@@ -72,21 +97,24 @@ export interface ActiveFaultRule extends Required<Pick<FaultRule, 'action' | 'wh
 	message?: string;
 	retryAfter?: number | string;
 	latencyMs?: number;
+	transfer?: 'length' | 'chunked';
+	bodyBytes?: number;
 }
 
 export interface RandomFaultOptions {
 	seed?: number | string;
 	/** Probability 0..1 that a matching request gets a fault. 0 or null options disable the schedule. */
 	rate: number;
-	actions: FaultAnswer[];
+	actions: RandomFaultAction[];
 	match?: FaultMatch;
 }
 
 export interface RandomFaultInfo {
 	seed: number | string;
 	rate: number;
-	actions: FaultAnswer[];
 	match: FaultMatch;
+	/** Every action with its weight filled in. */
+	actions: (RandomFaultAction & { weight: number })[];
 	decisions: number;
 	fired: number;
 }
@@ -121,17 +149,28 @@ export interface RequestLogEntry {
 				imageSha256: string | null;
 				imageFormat: 'jpeg' | 'png' | 'webp' | null;
 				rawBytes: number;
+				/** Verify endpoints only: each image field sent (null when not a non-empty string). */
+				images?: Record<string, { form: 'base64' | 'dataUrl'; bytes: number | null; sha256: string | null; format: 'jpeg' | 'png' | 'webp' | 'bmp' | null } | null>;
+				/** ID Liveness: the pipelines field as sent (sr/pc/ps picked out of an object). */
+				pipelines?: unknown;
+				/** Verify endpoints: whether callbackUrl was in the body. */
+				callbackUrl?: boolean;
 		  };
 	apiKey: 'missing' | 'valid' | 'rejected';
 	/** HTTP status sent; null for reset, hang and client aborts. */
 	status: number | null;
 	errorCode: number | string | null;
 	fault: LoggedFault | null;
-	outcome: 'added' | 'listed' | 'deleted' | 'searched' | 'rejected' | 'not_found' | 'fault' | 'error' | null;
+	outcome: 'added' | 'listed' | 'deleted' | 'searched' | 'checked' | 'rejected' | 'not_found' | 'fault' | 'error' | null;
 	faceId?: string;
 	matches?: number;
 	count?: number;
 	livenessScore?: number | null;
+	/** Face Compare: the 0..1 score and the match decision. */
+	similarity?: number;
+	isMatch?: boolean;
+	/** ID Liveness: the score of each pipeline asked for. */
+	documentScores?: { sr?: number; pc?: number; ps?: number };
 	clientAborted?: true;
 }
 
@@ -178,6 +217,30 @@ export interface SampleImageOptions {
 	label?: string;
 	/** Pad the file to (about) this many bytes. */
 	sizeBytes?: number;
+	/** ARGOS-SANDBOX:LIVENESS=<n>: Face Liveness answers exactly this score (0..100). */
+	livenessScore?: number;
+	/** ARGOS-SANDBOX:SIMILARITY=<n>: Face Compare answers n/100 (0..100; the origin image's wins). */
+	similarity?: number;
+	/** ARGOS-SANDBOX:SR=/PC=/PS=<n>: ID Liveness answers exactly these pipeline scores (0..100). */
+	documentScores?: { sr?: number; pc?: number; ps?: number };
+	/** ARGOS-SANDBOX:UNREADABLE: no face / no document found (1017, 1009, compare isAvailable false). */
+	unreadable?: boolean;
+	/** ARGOS-SANDBOX:SCREEN_REPLAY / PAPER_PRINTED / PORTRAIT_REPLACED: that ID Liveness pipeline scores 5..30. */
+	screenReplay?: boolean;
+	paperPrinted?: boolean;
+	portraitReplaced?: boolean;
+}
+
+export interface ImageMarkers {
+	liveness: number | null;
+	similarity: number | null;
+	sr: number | null;
+	pc: number | null;
+	ps: number | null;
+	unreadable: boolean;
+	screenReplay: boolean;
+	paperPrinted: boolean;
+	portraitReplaced: boolean;
 }
 
 export interface Sandbox {
@@ -223,6 +286,9 @@ export function sampleImage(opts?: SampleImageOptions): Buffer;
 export function inspectFaceImage(faceImage: unknown): ImageInfo;
 export function sniffFormat(buf: Buffer): 'jpeg' | 'png' | 'webp' | null;
 export function isLoopbackHost(host: string): boolean;
+/** The verify markers found in an image's bytes. */
+export function readMarkers(buf: Buffer): ImageMarkers;
+export const MARKER_PREFIX: string;
 export const DEFAULT_CONFIG: Readonly<SandboxConfig>;
 export const FACE_TAG: string;
 export const SPOOF_TAG: string;

@@ -66,5 +66,7 @@ module.exports = {
 	DEFAULT_CONFIG,
 	FACE_TAG: images.FACE_TAG,
 	SPOOF_TAG: images.SPOOF_TAG,
+	readMarkers: images.readMarkers,
+	MARKER_PREFIX: images.MARKER_PREFIX,
 	isLoopbackHost,
 };

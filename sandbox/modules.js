@@ -1,10 +1,11 @@
 'use strict';
 
-// The four Face ID endpoints as pure functions of (sandbox state, parsed request) -> response description.
+// The four Face ID endpoints (and, from verify.js, the three verify endpoints) as pure functions of (sandbox state, parsed request) -> response description.
 // The HTTP layer (server.js) handles bodies, latency, faults and the log.
 
 const { sha256, livenessScoreOf } = require('./images');
 const { hexId } = require('./store');
+const verify = require('./verify');
 
 // Messages follow the newest docs where they exist; 6011 uses the old docs' meaning (missing face image),
 // because the new "WorkspaceId is required" cannot be caused by anything a client sends.
@@ -175,10 +176,22 @@ function searchFace(sb, { body, img }) {
 const ROUTES = {
 	'/modules/faces': { POST: addFace, GET: listFaces, DELETE: deleteFace },
 	'/modules/search': { POST: searchFace },
+	...verify.ROUTES,
 };
 
-/** Routing first (404/405 need no key), then the key, then the endpoint's own checks. */
+const IP_DENY = 'User is not authorized to access this resource with an explicit deny';
+
+/** The gateway's allow-list (config ipAllowList), checked before anything else, as a gateway in front would. */
+function ipDenied(sb, remoteAddress) {
+	const allow = sb.config.ipAllowList;
+	if (!allow) return false;
+	const ip = String(remoteAddress || '').replace(/^::ffff:/, '');
+	return !allow.includes(ip);
+}
+
+/** Gateway IP deny first, then routing (404/405 need no key), then the key, then the endpoint's own checks. */
 function handleModules(sb, req) {
+	if (ipDenied(sb, req.remoteAddress)) return { status: 403, errorCode: null, body: { message: IP_DENY }, outcome: 'rejected' };
 	const route = ROUTES[req.path];
 	if (!route) return { status: 404, errorCode: null, body: { message: `Not Found: ${req.method} ${req.path}` }, outcome: 'not_found' };
 	const fn = route[req.method];
@@ -191,7 +204,8 @@ function handleModules(sb, req) {
 			outcome: 'not_found',
 		};
 	}
-	return checkKey(req.apiKey) || fn(sb, req);
+	const keyError = verify.ROUTES[req.path] ? verify.checkVerifyKey(sb, req.apiKey, checkKey) : checkKey(req.apiKey);
+	return keyError || fn(sb, req);
 }
 
 module.exports = { handleModules, MESSAGES };

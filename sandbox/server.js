@@ -7,6 +7,7 @@ const { Store, loadSeed } = require('./store');
 const { FaultSchedule } = require('./faults');
 const { inspectFaceImage } = require('./images');
 const { handleModules } = require('./modules');
+const { ROUTES: VERIFY_ROUTES, logVerifyBody } = require('./verify');
 const { handleAdmin } = require('./admin');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -43,6 +44,27 @@ function sendRaw(res, status, type, body, headers) {
 	const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
 	res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length, ...headers });
 	res.end(buf);
+}
+
+/**
+ * The 'cut' fault: a real status line and headers, part of the body, then the connection ends without the rest.
+ * Written straight to the socket so the bytes on the wire are exactly these, whatever Node's http layer would do.
+ * Chunked: complete chunks of the part, but never the terminating zero-length chunk.
+ */
+function cutResponse(socket, status, body, fault, headers) {
+	const sent = Math.min(fault.bodyBytes ?? Math.floor(body.length / 2), body.length - 1);
+	const part = body.subarray(0, Math.max(sent, 0));
+	const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] || 'Unknown'}`, `Date: ${new Date().toUTCString()}`, `Content-Type: ${JSON_TYPE}`, 'Connection: keep-alive'];
+	for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
+	let payload = part;
+	if (fault.transfer === 'chunked') {
+		lines.push('Transfer-Encoding: chunked');
+		payload = part.length ? Buffer.concat([Buffer.from(part.length.toString(16) + '\r\n'), part, Buffer.from('\r\n')]) : Buffer.alloc(0);
+	} else {
+		lines.push(`Content-Length: ${body.length}`);
+	}
+	if (socket.destroyed) return;
+	socket.end(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'latin1'), payload]), () => socket.destroy());
 }
 
 function htmlPage(status) {
@@ -225,6 +247,8 @@ class SandboxServer {
 
 	handleModulesRequest(req, res, url) {
 		const t0 = performance.now();
+		// Taken on arrival: a client that leaves during the latency takes its socket's address with it.
+		const remoteAddress = req.socket.remoteAddress;
 		const method = req.method;
 		const path = url.path;
 		const entry = {
@@ -307,6 +331,14 @@ class SandboxServer {
 				}
 				case 'html':
 					return sendRaw(res, fault.status, 'text/html; charset=utf-8', htmlPage(fault.status), headers);
+				case 'cut': {
+					const status = fault.status ?? (result ? result.status : 200);
+					entry.fault.status = status;
+					const body = result ? this.wireBody(result.body) : status < 400 ? { message: 'Face added successfully', faceId: 'face_0000000000000000' } : { message: http.STATUS_CODES[status] || 'Error' };
+					serverClosing = true;
+					record(status);
+					return cutResponse(req.socket, status, Buffer.from(JSON.stringify(body)), fault, headers);
+				}
 				default: {
 					const body = { message: fault.message || http.STATUS_CODES[fault.status] || 'Error' };
 					if (fault.errorCode != null) {
@@ -336,6 +368,7 @@ class SandboxServer {
 				parsed = parsePostBody(buf);
 				img = parsed.body ? inspectFaceImage(parsed.body.faceImage) : NO_IMAGE;
 				entry.body = this.logBody(parsed, img, buf.length);
+				if (parsed.body && VERIFY_ROUTES[path]) Object.assign(entry.body, logVerifyBody(this, parsed.body));
 			}
 			const delay = fault && fault.latencyMs != null ? fault.latencyMs : this.config.latencyMs;
 			// The request is processed even if the client gave up while waiting: a real server would not know.
@@ -346,7 +379,7 @@ class SandboxServer {
 				}
 				let result;
 				try {
-					result = handleModules(this, { method, path, query: entry.query, body: parsed.body, img, apiKey: entry.apiKey });
+					result = handleModules(this, { method, path, query: entry.query, body: parsed.body, img, apiKey: entry.apiKey, remoteAddress });
 				} catch (e) {
 					result = { status: 500, errorCode: null, body: { message: `Sandbox internal error: ${e.message}` }, outcome: 'error' };
 				}
@@ -356,6 +389,7 @@ class SandboxServer {
 				if (result.matches != null) entry.matches = result.matches;
 				if (result.count != null) entry.count = result.count;
 				if (result.livenessScore !== undefined) entry.livenessScore = result.livenessScore;
+				if (result.log) Object.assign(entry, result.log);
 				if (fault && fault.action !== 'delay' && fault.when === 'after') return applyFault(result);
 				sendJson(res, result.status, this.wireBody(result.body), result.headers);
 			});

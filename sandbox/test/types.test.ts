@@ -1,5 +1,5 @@
 // Compiled by ts-jest with the project's strict settings: fails if index.d.ts drifts from how callers use it.
-import { startSandbox, sampleImage, DEFAULT_CONFIG, type RequestLogEntry, type Sandbox } from '..';
+import { startSandbox, sampleImage, readMarkers, DEFAULT_CONFIG, type RequestLogEntry, type Sandbox, type RandomFaultAction, type ImageMarkers } from '..';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -27,5 +27,26 @@ test('typed API round trip', async () => {
 	expect(sb.addCollection({ id: 'col_t', liveness: false }).liveness).toBe(false);
 	expect(sb.addFaces('col_t', 2)).toHaveLength(2);
 	expect(sb.state().collections.find((c) => c.id === 'col_t')?.faces).toHaveLength(2);
+	sb.reset();
+});
+
+test('typed verify surface: markers, config switches, cut fault with weights', async () => {
+	const selfie: Buffer = sampleImage({ faceKey: 'typed', livenessScore: 64, documentScores: { sr: 61 }, screenReplay: true });
+	const markers: ImageMarkers = readMarkers(selfie);
+	expect(markers.liveness).toBe(64);
+	expect(markers.sr).toBe(61);
+	const cfg = sb.setConfig({ compareShape: 'old', compareOldScale: 100, documentImageField: 'idImage', ipAllowList: ['127.0.0.1'], verifyKeyErrors: 'gateway' });
+	expect(cfg.ipAllowList).toEqual(['127.0.0.1']);
+	const actions: RandomFaultAction[] = [{ action: 'cut', transfer: 'chunked', bodyBytes: 3, weight: 2 }, { action: 'status', status: 503 }];
+	expect(sb.setRandomFaults({ seed: 3, rate: 0.1, actions })?.actions[1].weight).toBe(1);
+	const res = await fetch(`${sb.url}/modules/liveness`, {
+		method: 'POST',
+		headers: { 'x-api-key': sb.apiKey, 'content-type': 'application/json' },
+		body: JSON.stringify({ faceImage: selfie.toString('base64') }),
+	});
+	expect(res.status).toBe(200);
+	const entry: RequestLogEntry = sb.requests()[0];
+	expect(entry.outcome).toBe('checked');
+	expect(entry.livenessScore).toBe(64);
 	sb.reset();
 });
