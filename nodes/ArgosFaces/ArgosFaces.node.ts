@@ -2,6 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as face from './actions/face/Face.resource';
+import * as faceCompare from './actions/faceCompare/FaceCompare.resource';
+import * as faceLiveness from './actions/faceLiveness/FaceLiveness.resource';
+import * as idDocument from './actions/idDocument/IdDocument.resource';
 import { router } from './actions/router';
 
 export class ArgosFaces implements INodeType {
@@ -12,7 +15,8 @@ export class ArgosFaces implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Enrol, search, list and delete faces in an ARGOS Identity Face ID collection',
+		description:
+			'Enrol, search, list and delete faces in an ARGOS Identity Face ID collection; check selfie liveness, compare a selfie with an ID portrait, check an ID document',
 		defaults: { name: 'Argos Faces' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
@@ -26,10 +30,18 @@ export class ArgosFaces implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Face', value: 'face' }],
+				options: [
+					{ name: 'Face', value: 'face', description: 'Face ID: enrol and search faces in a collection' },
+					{ name: 'Face Compare', value: 'faceCompare', description: 'Whether a selfie and an ID portrait show the same person' },
+					{ name: 'Face Liveness', value: 'faceLiveness', description: 'Whether a selfie shows a live person' },
+					{ name: 'ID Document', value: 'idDocument', description: 'Whether an ID photo shows the original document' },
+				],
 				default: 'face',
 			},
 			...face.description,
+			...faceLiveness.description,
+			...faceCompare.description,
+			...idDocument.description,
 		],
 	};
 

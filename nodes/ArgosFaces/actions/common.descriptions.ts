@@ -220,3 +220,81 @@ export function toNumber(value: unknown): number | undefined {
 	const n = Number(value);
 	return Number.isFinite(n) ? n : undefined;
 }
+
+/**
+ * A second (or third) image parameter set with its own names, for operations that take several images
+ * (Face Compare). `prefix` keeps the names apart from the single-image fields: e.g. `targetImageSource`.
+ */
+export function imageFieldsFor(prefix: string, label: string, defaultProperty: string): INodeProperties[] {
+	const source = `${prefix}ImageSource`;
+	return [
+		{
+			displayName: `${label} Source`,
+			name: source,
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Binary File', value: 'binary', description: `The ${label.toLowerCase()} as a file from a previous node` },
+				{ name: 'Base64 String', value: 'base64', description: 'Base64 text or a data URL (data:image/jpeg;base64,…)' },
+			],
+			default: 'binary',
+		},
+		{
+			displayName: `${label} Binary Field`,
+			name: `${prefix}BinaryPropertyName`,
+			type: 'string',
+			required: true,
+			default: defaultProperty,
+			hint: `The name of the binary property that holds the ${label.toLowerCase()}`,
+			description: `Name of the binary property with the ${label.toLowerCase()}. With the workflow setting "binary mode: combined", use _files.&lt;name&gt;.`,
+			displayOptions: { show: { [source]: ['binary'] } },
+		},
+		{
+			displayName: `${label} Base64`,
+			name: `${prefix}Base64Image`,
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: `={{ $json.${prefix}Image }}`,
+			description: `The ${label.toLowerCase()} as base64 or as a data URL`,
+			displayOptions: { show: { [source]: ['base64'] } },
+		},
+	];
+}
+
+/** Reads a set made by imageFieldsFor; size, format and encoding options are shared with the first image. */
+export function imageParametersFor(this: IExecuteFunctions, itemIndex: number, prefix: string, label: string): ImageParameters {
+	const source = this.getNodeParameter(`${prefix}ImageSource`, itemIndex, 'binary') as 'binary' | 'base64';
+	const field = `${prefix}BinaryPropertyName`;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return {
+		source,
+		binaryPropertyName: source === 'binary' ? requiredText.call(this, itemIndex, field, `${label} Binary Field`) : '',
+		base64Image: source === 'base64' ? String(this.getNodeParameter(`${prefix}Base64Image`, itemIndex, '') ?? '') : '',
+		validate: options.validateImage !== false,
+		maxImageSizeMb: typeof options.maxImageSizeMb === 'number' ? options.maxImageSizeMb : 10,
+		sendAs: options.sendImageAs === 'dataUrl' ? 'dataUrl' : 'base64',
+	};
+}
+
+/**
+ * A threshold option read per item. Expressions can give anything (NaN, text, objects, negative
+ * numbers): anything but a number within [min, max] is refused with the allowed range.
+ */
+export function thresholdOption(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	d: { name: string; label: string; fallback: number; min: number; max: number; hint?: string },
+): number {
+	const raw = this.getNodeParameter(`options.${d.name}`, itemIndex, d.fallback) as unknown;
+	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+	if (typeof value !== 'number' || !Number.isFinite(value) || value < d.min || value > d.max) {
+		const shown = typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
+		const error = localError('INVALID_INPUT', {
+			reason: `"${d.label}" must be a number from ${d.min} to ${d.max} (got ${shown})`,
+			description: `Set "${d.label}" in the node options to a number from ${d.min} to ${d.max}${d.hint ? ` (${d.hint})` : ''}. If it is an expression, check what it gives for this item.`,
+		});
+		throw parameterError.call(this, `options.${d.name}`, error);
+	}
+	return value;
+}

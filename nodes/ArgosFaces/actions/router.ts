@@ -16,12 +16,15 @@ import type { ApiSettings } from '../transport';
 import { ArgosApi, normaliseBaseUrl } from '../transport';
 import { readInteger } from './common.descriptions';
 import * as face from './face/Face.resource';
+import * as faceCompare from './faceCompare/FaceCompare.resource';
+import * as faceLiveness from './faceLiveness/FaceLiveness.resource';
+import * as idDocument from './idDocument/IdDocument.resource';
 import { runPool } from './pool';
 
 /** One operation file: runs one item and returns its Success outputs, or throws a FaceError. */
 type OperationModule = { execute: (this: IExecuteFunctions, itemIndex: number, api: ArgosApi) => Promise<IDataObject[]> };
 
-const resources: Record<string, Partial<Record<OperationName, OperationModule>>> = { face };
+const resources: Record<string, Partial<Record<OperationName, OperationModule>>> = { face, faceLiveness, faceCompare, idDocument };
 
 type Outcome = { ok: IDataObject[] } | { failed: FaceErrorInfo };
 

@@ -9,13 +9,14 @@
 import type { OperationName } from '../helpers/interfaces';
 import { FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
 import { LOCAL_ERRORS } from './local';
+import { VERIFY_ERRORS } from './verify';
 import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';
 
 export type { FaceErrorInfo } from './types';
 export { LOCAL_ERRORS } from './local';
 
 /** Every documented ARGOS errorCode, all products: their code ranges do not overlap. */
-export const API_ERRORS: Record<number, CodeEntry> = { ...FACE_ID_ERRORS };
+export const API_ERRORS: Record<number, CodeEntry> = { ...FACE_ID_ERRORS, ...VERIFY_ERRORS };
 
 /** Problems that doom every item of the run: the node throws if nothing succeeded yet. */
 const FATAL_CODES = new Set<number | string>([

@@ -51,7 +51,7 @@ export interface ApiSettings {
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
-	path: '/modules/faces' | '/modules/search';
+	path: '/modules/faces' | '/modules/search' | '/modules/liveness' | '/modules/compare' | '/modules/document';
 	qs?: IDataObject;
 	body?: IDataObject;
 }

@@ -1,0 +1,74 @@
+/**
+ * POST /modules/liveness — developers.argosidentity.com/en/verify/face_liveness/api (L).
+ * ARGOS returns only a score (0–100, higher = more likely a live person) and no verdict, so the pass
+ * mark is ours: the option "Min Liveness Score".
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { FaceError, invalidResponse } from '../../errors';
+import { livenessBelowThreshold } from '../../errors/verify';
+import { loadImage } from '../../helpers/image';
+import type { ArgosApi } from '../../transport';
+import {
+	imageFields,
+	imageOptions,
+	imageParameters,
+	optionsCollection,
+	pick,
+	requestOptions,
+	thresholdOption,
+	toNumber,
+} from '../common.descriptions';
+
+export const MIN_LIVENESS_SCORE = 50;
+
+const properties: INodeProperties[] = [
+	...imageFields,
+	optionsCollection([
+		...imageOptions,
+		...requestOptions,
+		{
+			displayName: 'Min Liveness Score',
+			name: 'minLivenessScore',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 100 },
+			default: MIN_LIVENESS_SCORE,
+			description:
+				'Selfies scoring at least this (0–100) go to Success; lower scores go to Failed with LIVENESS_BELOW_THRESHOLD. Raise it to be stricter.',
+		},
+	]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['faceLiveness'], operation: ['check'] } }, properties);
+
+export interface LivenessOutput extends IDataObject {
+	passed: boolean;
+	score: number;
+	threshold: number;
+	transactionId?: string;
+}
+
+/** The score in L's shape (`result.liveness_score`), tolerating camelCase and a score sent as text. */
+export function normaliseLiveness(body: IDataObject, threshold: number): LivenessOutput {
+	const result = (body.result && typeof body.result === 'object' ? body.result : {}) as IDataObject;
+	const score = toNumber(result.liveness_score ?? result.livenessScore ?? body.liveness_score ?? body.livenessScore);
+	if (score === undefined) throw new FaceError({ ...invalidResponse(200), message: 'ARGOS answered without a liveness score' });
+	const transactionId = pick(body, 'transactionId', 'transaction_id');
+	return { passed: score >= threshold, score, threshold, ...(transactionId && { transactionId }) };
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+	const threshold = thresholdOption.call(this, itemIndex, {
+		name: 'minLivenessScore',
+		label: 'Min Liveness Score',
+		fallback: MIN_LIVENESS_SCORE,
+		min: 0,
+		max: 100,
+	});
+	const image = await loadImage.call(this, itemIndex, imageParameters.call(this, itemIndex));
+	const body = await api.request<IDataObject>({ method: 'POST', path: '/modules/liveness', body: { faceImage: image.base64 } });
+	const output = normaliseLiveness(body, threshold);
+	if (!output.passed) throw new FaceError(livenessBelowThreshold(output));
+	return [output];
+}

@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as checkLiveness from './checkLiveness.operation';
+
+export { checkLiveness };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['idDocument'] } },
+		options: [
+			{
+				name: 'Check Liveness',
+				value: 'checkLiveness',
+				description: 'Check that a photo shows the original ID document, not a screen, a print or a pasted portrait',
+				action: 'Check the liveness of an ID document',
+			},
+		],
+		default: 'checkLiveness',
+	},
+	...checkLiveness.description,
+];

@@ -1,0 +1,133 @@
+/**
+ * Face Liveness, Face Compare and ID Liveness: their errorCodes (1000–1017) and the local outcomes of a
+ * check that ran but did not pass. Sources are the pages named in shared/argos-verify-api.md: L (Face
+ * Liveness), C-old (the only Compare page with codes) and D (ID Liveness). The gateway's 403/413/5xx carry
+ * no errorCode and are read by the HTTP-status table in index.ts, like Face ID's.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';
+
+const RETAKE_SELFIE =
+	'Ask the person to retake the selfie: one face only, facing the camera, in even light, no sunglasses, mask or filter, the whole face in the frame with some space around it.';
+const RETAKE_ID =
+	'Ask the person to photograph the ID document again: the original card (not a screen, print or copy), flat, in even light, with some background visible around all four edges.';
+const WORKSPACE: ErrorText = {
+	message: 'The ARGOS workspace is not available',
+	description:
+		'The workspace behind this API key is suspended, expired or does not include this product. Check the subscription in the ARGOS dashboard or ask ARGOS support to enable Face Liveness, Face Compare or ID Liveness for it.',
+};
+const NODE_BUG = 'This points to a bug in the Argos Faces node; please report it with the workflow.';
+
+/** Every documented errorCode of the three verify products. */
+export const VERIFY_ERRORS: Record<number, CodeEntry> = {
+	// C-old: the node always sends both images, so ARGOS could not read at least one of them.
+	1000: {
+		message: 'ARGOS did not receive both images',
+		description:
+			'Both the selfie and the ID portrait must reach the node. Check both image fields (binary property names or base64 expressions) and that neither file is empty.',
+	},
+	1001: { ...WORKSPACE },
+	1003: {
+		message: 'ARGOS could not process the request',
+		description: 'ARGOS gave no reason. Try again in a few minutes; if it keeps failing, contact ARGOS support with the time of the request.',
+		retryable: true,
+	},
+	// D: the body section says `image`, this message says `idImage`; the node sends one of them.
+	1005: {
+		message: 'ARGOS did not find the ID image in the request',
+		description:
+			'ARGOS documents two names for this field. Open Options → "ID Image Field" and choose the other name (image or idImage), then run again. Also check that the image reaches the node.',
+	},
+	1007: {
+		message: 'ARGOS did not receive the pipelines to run',
+		description: `Choose at least one check under "Pipelines". If some are chosen: ${NODE_BUG}`,
+	},
+	1008: {
+		message: 'ARGOS rejected the pipelines format',
+		description: NODE_BUG,
+	},
+	1009: {
+		message: 'ARGOS could not analyse the ID document',
+		description: `The document could not be found or read in the photo. ${RETAKE_ID}`,
+	},
+	// The node never sends callbackUrl, so ARGOS demanding one means the account is set up for callbacks only.
+	1010: {
+		message: 'ARGOS asks for a callback URL',
+		description:
+			'This node calls ARGOS synchronously and sends no callbackUrl. Ask ARGOS support to allow synchronous calls for this workspace; the README explains why callbacks are not offered.',
+	},
+	1016: {
+		message: 'ARGOS did not receive the selfie',
+		description:
+			'Check that the image reaches the node (Input Binary Field or Base64 Image) and is not empty. If it does, try the other "Send Image As" setting.',
+	},
+	1017: {
+		message: 'ARGOS could not analyse the face in the selfie',
+		description: `No face could be measured in this photo. ${RETAKE_SELFIE}`,
+	},
+};
+
+/** A check that ran and did not pass: a business outcome, not a fault, with the numbers that decided it. */
+export type CheckOutcome = FaceErrorInfo & IDataObject;
+
+function outcome(code: string, text: ErrorText, details: IDataObject): CheckOutcome {
+	return {
+		code,
+		message: text.message,
+		description: text.description,
+		httpStatus: 200,
+		retryable: false,
+		outcomeUnknown: false,
+		attempts: 0,
+		...details,
+	};
+}
+
+export function livenessBelowThreshold(d: { score: number; threshold: number; transactionId?: string }): CheckOutcome {
+	return outcome(
+		'LIVENESS_BELOW_THRESHOLD',
+		{
+			message: `The selfie scored ${d.score} for liveness, below the minimum of ${d.threshold}`,
+			description: `ARGOS is not confident that this photo shows a live person (it may be a photo of a screen or a print, or too dark or blurred). ${RETAKE_SELFIE} The minimum is the "Min Liveness Score" option.`,
+		},
+		{ score: d.score, threshold: d.threshold, ...(d.transactionId && { transactionId: d.transactionId }) },
+	);
+}
+
+export function facesDoNotMatch(d: { similarity?: number; threshold: number; decidedBy: string; details: IDataObject }): CheckOutcome {
+	const score = d.similarity === undefined ? '' : ` (similarity ${d.similarity}`;
+	const against = d.similarity === undefined ? '' : d.decidedBy === 'argos' ? ', judged by ARGOS)' : `, minimum ${d.threshold})`;
+	return outcome(
+		'FACES_DO_NOT_MATCH',
+		{
+			message: `The two faces do not match${score}${against}`,
+			description:
+				'The selfie and the ID portrait do not look like the same person. Check that both images belong to this applicant; if they do, ask for a sharper selfie and a photo of the ID where the portrait is clear and free of glare. When ARGOS sends its own verdict (isMatch) it decides; otherwise the "Min Similarity" option does.',
+		},
+		{ similarity: d.similarity ?? null, threshold: d.threshold, decidedBy: d.decidedBy, ...d.details },
+	);
+}
+
+export function faceNotDetected(d: { images: string[]; details: IDataObject }): CheckOutcome {
+	return outcome(
+		'FACE_NOT_DETECTED',
+		{
+			message: `ARGOS found no usable face in the ${d.images.join(' and the ')}`,
+			description: `The faces could not be compared. ${RETAKE_SELFIE} For the ID, photograph it so that its portrait is sharp and free of glare.`,
+		},
+		d.details,
+	);
+}
+
+export function documentSuspected(d: { failed: Array<{ pipeline: string; score: number }>; threshold: number; details: IDataObject }): CheckOutcome {
+	const list = d.failed.map((f) => `${f.pipeline} ${f.score}`).join(', ');
+	return outcome(
+		'DOCUMENT_SUSPECTED',
+		{
+			message: `The ID document may not be genuine: ${list} (minimum ${d.threshold})`,
+			description: `ARGOS suspects the ID photo shows a screen, a print or a replaced portrait rather than the original document. ${RETAKE_ID} ARGOS rates 61–80 as low and 81–100 as very low forgery risk; the minimum is the "Min Score" option.`,
+		},
+		{ threshold: d.threshold, failedPipelines: d.failed.map((f) => f.pipeline), ...d.details },
+	);
+}
