@@ -316,6 +316,8 @@ for (const version of VERSIONS) {
 			assert.match(item.error.description, /selfie|photo|camera|retake/i);
 		});
 
+		require('./verify').verifySteps({ step, get, ctx, version, log });
+
 		if (version.startsWith('2.') && process.env.ARGOS_E2E_SCREENSHOTS !== '0') {
 			step('taking the editor screenshots (canvas after a run, parameter panel)', get, async () => {
 				if (!n8n.ready) throw new Error('n8n did not start');
