@@ -198,6 +198,8 @@ for (const version of VERSIONS) {
 			log(`n8n ${version}: CLI run: Success ${success.length}, Failed ${failed.length} (codes ${codes.join(', ')})`);
 		});
 
+		require('./verify').fullOnboardingStep({ step, get, ctx, version, log });
+
 		step('starting n8n and logging in as owner', get, async () => {
 			const ms = await n8n.start();
 			timings[`n8n ${version} start`] = `${(ms / 1000).toFixed(1)} s`;

@@ -20,10 +20,12 @@ const assert = require('node:assert/strict');
 const { after } = require('node:test');
 
 const { REPO } = require('./lib/package');
+const { parseRawOutput } = require('./lib/n8n');
 
 const NODE_TYPE = 'n8n-nodes-argos-faces.argosFaces';
 const CRED_TYPE = 'argosFacesApi';
 const APPLICANTS = path.join(REPO, 'examples', 'images', 'applicants');
+const FULL_ONBOARDING = path.join(REPO, 'examples', 'full-onboarding.workflow.json');
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
 const file = (name) => path.join(APPLICANTS, name);
 
@@ -34,6 +36,7 @@ const CHECKS = {
 		path: '/modules/liveness',
 		pass: 'eileen',
 		fail: ['carl', 'LIVENESS_BELOW_THRESHOLD'],
+		images: ['selfie'],
 		sent: (a) => ({ faceImage: a.selfie }),
 	},
 	compare: {
@@ -49,6 +52,7 @@ const CHECKS = {
 		path: '/modules/compare',
 		pass: 'eileen',
 		fail: ['dana', 'FACES_DO_NOT_MATCH'],
+		images: ['selfie', 'idPhoto'],
 		sent: (a) => ({ originFace: a.selfie, targetFace: a.idPhoto }),
 	},
 	document: {
@@ -56,6 +60,7 @@ const CHECKS = {
 		path: '/modules/document',
 		pass: 'eileen',
 		fail: ['grace', 'DOCUMENT_SUSPECTED'],
+		images: ['idPhoto'],
 		sent: (a) => ({ idImage: a.idPhoto }),
 	},
 };
@@ -67,7 +72,7 @@ function applicant(name) {
 }
 
 /** Webhook (one per check) → the check → Respond 200 (Success) / 422 (Failed). */
-function verifyWorkflow({ name, paths, credential, parametersFor }) {
+function verifyWorkflow({ name, paths, credential, parametersFor, checks = Object.keys(CHECKS) }) {
 	const nodes = [];
 	const connections = {};
 	const respond = (nodeName, code, y) => ({
@@ -78,7 +83,7 @@ function verifyWorkflow({ name, paths, credential, parametersFor }) {
 		position: [560, y],
 		parameters: { respondWith: 'firstIncomingItem', options: { responseCode: code } },
 	});
-	Object.keys(CHECKS).forEach((check, i) => {
+	checks.forEach((check, i) => {
 		const hook = `Upload (${check})`;
 		const argos = `Argos ${check}`;
 		nodes.push(
@@ -175,7 +180,7 @@ function sentImages(entry) {
  */
 function verifySteps({ step, get, ctx, version, log }) {
 	const tag = version.replace(/\./g, '-');
-	const state = { binaryPaths: null, urlPaths: null, urlSkip: null, host: null };
+	const state = { binaryPaths: null, urlPaths: null, urlSkip: {}, host: null };
 
 	async function saveCredential(n8n, name) {
 		const saved = await n8n.restOk('POST', '/rest/credentials', {
@@ -200,15 +205,16 @@ function verifySteps({ step, get, ctx, version, log }) {
 		const before = ctx.sandbox.requests().length;
 		const res = await n8n.callWebhook(paths[check], init(a));
 		const item = Array.isArray(res.json) ? res.json[0] : res.json;
+		const detail = item && typeof item === 'object' ? JSON.stringify(item.error ?? item).slice(0, 800) : res.text.slice(0, 500);
 		const calls = ctx.sandbox.requests().slice(before).filter((r) => r.path === spec.path);
 		if (expectCode) {
-			assert.equal(res.status, 422, `${check} of ${who}: webhook answered ${res.status}: ${res.text.slice(0, 500)}`);
-			assert.equal(item?.error?.code, expectCode, `${check} of ${who}: ${res.text.slice(0, 500)}`);
+			assert.equal(res.status, 422, `${check} of ${who}: webhook answered ${res.status}: ${detail}`);
+			assert.equal(item?.error?.code, expectCode, `${check} of ${who}: ${detail}`);
 			assert.equal(item.error.httpStatus, 200, 'a check that ran and did not pass carries ARGOS\'s 200');
 			assert.ok(typeof item.error.description === 'string' && item.error.description.length > 20, 'error.description missing');
 		} else {
-			assert.equal(res.status, 200, `${check} of ${who}: webhook answered ${res.status}: ${res.text.slice(0, 500)}`);
-			assert.equal(item?.passed, true, `${check} of ${who}: ${res.text.slice(0, 500)}`);
+			assert.equal(res.status, 200, `${check} of ${who}: webhook answered ${res.status}: ${detail}`);
+			assert.equal(item?.passed, true, `${check} of ${who}: ${detail}`);
 		}
 		assert.equal(calls.length, 1, `${check} of ${who}: the sandbox saw ${calls.length} ${spec.path} requests`);
 		assert.deepEqual(sentImages(calls[0]), spec.sent(a), `${check} of ${who}: the sandbox did not receive the uploaded file(s)`);
@@ -243,16 +249,17 @@ function verifySteps({ step, get, ctx, version, log }) {
 		const names = {};
 		for (const check of Object.keys(CHECKS)) {
 			const found = urlParameters(n8n.types.node, CHECKS[check].parameters.resource);
-			if (!found) {
-				state.urlSkip = `the packed node has no Image Source -> URL for ${CHECKS[check].parameters.resource} (it comes with the image branch)`;
-				t.skip(state.urlSkip);
-				return;
-			}
-			names[check] = found;
+			if (found) names[check] = found;
+			else state.urlSkip[check] = `the packed node has no Image Source -> URL for every image of ${CHECKS[check].parameters.resource} (the URL source comes with the image branch)`;
+		}
+		const checks = Object.keys(names);
+		if (checks.length === 0) {
+			t.skip('the packed node has no Image Source -> URL (it comes with the image branch)');
+			return;
 		}
 		state.host = await startImageHost();
 		const credential = await saveCredential(n8n, 'Argos Faces sandbox (verify, URL)');
-		const paths = Object.fromEntries(Object.keys(CHECKS).map((c) => [c, `argos-verify-url-${c}-${tag}`]));
+		const paths = Object.fromEntries(checks.map((c) => [c, `argos-verify-url-${c}-${tag}`]));
 		// Each image parameter gets a URL from the JSON body: the selfie and the ID photo, in the order of the binary set-up.
 		const parametersFor = (check) => {
 			const p = { ...CHECKS[check].parameters };
@@ -263,15 +270,15 @@ function verifySteps({ step, get, ctx, version, log }) {
 			});
 			return p;
 		};
-		await activate(n8n, verifyWorkflow({ name: 'Argos Faces verify (e2e, URLs)', paths, credential, parametersFor }));
+		await activate(n8n, verifyWorkflow({ name: 'Argos Faces verify (e2e, URLs)', paths, credential, parametersFor, checks }));
 		state.urlPaths = paths;
 	});
 
 	for (const check of Object.keys(CHECKS)) {
 		const { pass, fail } = CHECKS[check];
 		step(`verify checks: ${check} from image URLs on loopback -> Success (${pass}) and Failed ${fail[1]} (${fail[0]})`, get, async (t) => {
-			if (state.urlSkip) {
-				t.skip(state.urlSkip);
+			if (state.urlSkip[check]) {
+				t.skip(state.urlSkip[check]);
 				return;
 			}
 			if (!state.urlPaths) throw new Error('the URL workflow was not activated');
@@ -284,9 +291,10 @@ function verifySteps({ step, get, ctx, version, log }) {
 			const seen = state.host.requests.length;
 			const ok = await callCheck(n8n, state.urlPaths, check, pass, { init });
 			const no = await callCheck(n8n, state.urlPaths, check, fail[0], { init, expectCode: fail[1] });
-			const fetched = state.host.requests.slice(seen);
-			assert.ok(fetched.length >= 2, `the image host saw ${fetched.length} downloads`);
-			for (const r of fetched) assert.equal(r.headers['x-api-key'], undefined, 'the ARGOS key was sent to the image host');
+			const fetched = state.host.requests.slice(seen).map((r) => r.url);
+			const wanted = (who) => CHECKS[check].images.map((i) => `/${who}-${i === 'selfie' ? 'selfie' : 'id'}.jpg`);
+			assert.deepEqual(fetched.sort(), [...wanted(pass), ...wanted(fail[0])].sort(), 'the image host did not serve exactly the images of the check');
+			for (const r of state.host.requests) assert.equal(r.headers['x-api-key'], undefined, 'the ARGOS key was sent to the image host');
 			log(`n8n ${version}: ${check} (URLs): ${pass} passed ${JSON.stringify(summary(ok))}, ${fail[0]} failed ${no.error.code}`);
 		});
 	}
@@ -298,6 +306,64 @@ function verifySteps({ step, get, ctx, version, log }) {
 	});
 }
 
+/** Where each applicant of examples/full-onboarding.workflow.json ends: node → [file name, error code] per item. */
+const FULL_ONBOARDING_ENDS = {
+	Enrolled: [['eileen', undefined]],
+	'Selfie Not Live': [
+		['carl-selfie.jpg', 'LIVENESS_BELOW_THRESHOLD'],
+		['henry-selfie.pdf', 'IMAGE_UNSUPPORTED_FORMAT'],
+	],
+	'Not the Same Person': [['dana-id.jpg', 'FACES_DO_NOT_MATCH']],
+	'ID Not Accepted': [['grace-id.jpg', 'DOCUMENT_SUSPECTED']],
+};
+
+/**
+ * Registers, in run.js's per-version suite (before `n8n start`: the CLI and the server share the user folder),
+ * a CLI run of examples/full-onboarding.workflow.json as committed — real Read/Write Files, real Merge, the
+ * four Argos Faces nodes and its credential reference — with only its relative file paths made absolute.
+ */
+function fullOnboardingStep({ step, get, ctx, version, log }) {
+	step('running examples/full-onboarding.workflow.json with the CLI (Read/Write Files, Merge, four Argos Faces checks)', get, async () => {
+		const n8n = get();
+		const workflow = JSON.parse(fs.readFileSync(FULL_ONBOARDING, 'utf8').split('examples/images/applicants/').join(`${APPLICANTS}/`));
+		const reference = workflow.nodes.find((n) => n.type === NODE_TYPE).credentials[CRED_TYPE];
+		const credFile = path.join(n8n.workDir, 'full-onboarding.credentials.json');
+		const data = { apiKey: ctx.sandbox.apiKey, baseUrl: ctx.sandbox.url };
+		fs.writeFileSync(credFile, JSON.stringify([{ id: reference.id, name: reference.name, type: CRED_TYPE, data }]));
+		await n8n.cliOk(['import:credentials', `--input=${credFile}`]);
+		const wfFile = path.join(n8n.workDir, 'full-onboarding.workflow.json');
+		fs.writeFileSync(wfFile, JSON.stringify(workflow));
+		await n8n.cliOk(['import:workflow', `--input=${wfFile}`]);
+
+		const before = ctx.sandbox.requests().length;
+		const r = await n8n.cliOk(['execute', `--id=${workflow.id}`, '--rawOutput'], { timeoutMs: 240_000 });
+		const run = parseRawOutput(r.stdout);
+		assert.ok(!run.data.resultData.error, `the execution failed: ${JSON.stringify(run.data.resultData.error)}`);
+		const runData = run.data.resultData.runData;
+		const ended = {};
+		for (const node of Object.keys(FULL_ONBOARDING_ENDS)) {
+			const items = runData[node]?.[0]?.data?.main?.[0] ?? [];
+			ended[node] = items.map((i) => [i.json.error ? i.json.fileName : i.json.userName, i.json.error?.code]);
+		}
+		assert.deepEqual(ended, FULL_ONBOARDING_ENDS, `where the applicants ended (nodes that ran: ${Object.keys(runData).join(', ')})`);
+		assert.equal(runData['Not Enrolled'], undefined, 'nobody should end on Not Enrolled');
+		const posts = ctx.sandbox.requests().slice(before).filter((q) => q.method === 'POST');
+		const count = (p) => posts.filter((q) => q.path === p).length;
+		assert.deepEqual(
+			[count('/modules/liveness'), count('/modules/compare'), count('/modules/document'), count('/modules/faces')],
+			[4, 3, 2, 1],
+			'liveness, compare, document and add requests',
+		);
+		// Merge paired each applicant's own files: every compare request carried a selfie and the ID of the same person.
+		for (const q of posts.filter((p) => p.path === '/modules/compare')) {
+			const sent = sentImages(q);
+			const who = ['dana', 'eileen', 'grace'].find((n) => applicant(n).selfie === sent.originFace);
+			assert.ok(who && applicant(who).idPhoto === sent.targetFace, `a compare request paired files of different applicants: ${JSON.stringify(sent)}`);
+		}
+		log(`n8n ${version}: full onboarding (CLI): ${JSON.stringify(ended)}`);
+	});
+}
+
 const summary = (o) => ({ score: o.score, similarity: o.similarity, scores: o.scores, threshold: o.threshold });
 
-module.exports = { verifySteps, verifyWorkflow, urlParameters, startImageHost, CHECKS };
+module.exports = { verifySteps, fullOnboardingStep, verifyWorkflow, urlParameters, startImageHost, CHECKS };
