@@ -150,7 +150,7 @@ async function main() {
 	out.write();
 	const rows = applicants.map((a) => {
 		const who = [{ text: a.name, style: paint.bold }, ...a.files.map((f) => ({ text: f, style: paint.dim }))];
-		const passed = a.passed.map((p) => ({ text: `✓ ${formatPassed(p)}`, style: paint.dim }));
+		const passed = a.passed.map((p) => ({ text: `✓ ${formatPassed(p)}`, style: paint.dim, hang: 2 }));
 		if (a.enrolled) {
 			return [
 				who,
@@ -164,8 +164,8 @@ async function main() {
 			who,
 			[{ text: `✗ ${a.endedAt}`, style: paint.yellow }, { text: `  at ${a.stoppedBy}`, style: paint.dim }],
 			[
-				{ text: `${e.code}${e.httpStatus === null ? '  (checked locally, nothing sent)' : ''}`, style: paint.bold },
-				{ text: `“${reason}”` },
+				{ text: `${e.code}${e.httpStatus === null ? '    (nothing sent)' : ''}`, style: paint.bold },
+				{ text: `“${reason}”`, hang: 1 },
 				...(reason !== e.message ? [{ text: e.message, style: paint.dim }] : []),
 				...passed,
 			],

@@ -77,13 +77,13 @@ const num = (n, digits = 3) => (typeof n === 'number' ? String(Math.round(n * 10
 
 /** One line for a check an applicant passed. */
 function formatPassed({ resource, output: o }) {
-	if (resource === 'faceLiveness') return `live person: score ${num(o.score)} (min ${num(o.threshold)})`;
+	if (resource === 'faceLiveness') return `live person: score ${num(o.score)} ≥ ${num(o.threshold)}`;
 	if (resource === 'faceCompare') {
-		return `same person: similarity ${num(o.similarity)} (${o.decidedBy === 'argos' ? "ARGOS's threshold" : 'min'} ${num(o.threshold)})`;
+		return `same person: similarity ${num(o.similarity)} ≥ ${num(o.threshold)} (${o.decidedBy === 'argos' ? "ARGOS's verdict" : 'Min Similarity'})`;
 	}
 	if (resource === 'idDocument') {
 		const scores = Object.entries(o.scores ?? {}).map(([k, v]) => `${k} ${num(v)}`);
-		return `genuine ID: ${scores.join(', ')} (min ${num(o.threshold)})`;
+		return `genuine ID: ${scores.join(', ')}, all ≥ ${num(o.threshold)}`;
 	}
 	return resource;
 }
