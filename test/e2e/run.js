@@ -198,6 +198,8 @@ for (const version of VERSIONS) {
 			log(`n8n ${version}: CLI run: Success ${success.length}, Failed ${failed.length} (codes ${codes.join(', ')})`);
 		});
 
+		require('./verify').fullOnboardingStep({ step, get, ctx, version, log });
+
 		step('starting n8n and logging in as owner', get, async () => {
 			const ms = await n8n.start();
 			timings[`n8n ${version} start`] = `${(ms / 1000).toFixed(1)} s`;
@@ -315,6 +317,8 @@ for (const version of VERSIONS) {
 			assert.ok(typeof item.error.description === 'string' && item.error.description.length > 20, 'error.description missing');
 			assert.match(item.error.description, /selfie|photo|camera|retake/i);
 		});
+
+		require('./verify').verifySteps({ step, get, ctx, version, log });
 
 		if (version.startsWith('2.') && process.env.ARGOS_E2E_SCREENSHOTS !== '0') {
 			step('taking the editor screenshots (canvas after a run, parameter panel)', get, async () => {

@@ -1,0 +1,75 @@
+'use strict';
+/**
+ * A stand-in for n8n's Merge node (n8n-nodes-base.merge, versions 3–3.2) for the in-process engine harness,
+ * passed to engine.runWorkflow as `extraNodeTypes`. Only the mode the onboarding example uses is here:
+ * Combine → By Position, two inputs, default options. Item i of the output is item i of each input, their
+ * json and their binary files put together (input 2 wins a clash, as in n8n), paired with both input items;
+ * items without a partner are dropped. Any other mode or option fails the run with a message saying so,
+ * so the harness never pretends to be a Merge node it is not. Written for this project, not copied from n8n.
+ */
+
+const TYPE = 'n8n-nodes-base.merge';
+
+function createMergeStandin({ NodeOperationError }) {
+	return {
+		description: {
+			displayName: 'Merge',
+			name: 'merge',
+			icon: 'fa:code-branch',
+			group: ['transform'],
+			version: [3, 3.1, 3.2],
+			description: 'Merges data of two inputs (harness stand-in: Combine → By Position only)',
+			defaults: { name: 'Merge' },
+			inputs: ['main', 'main'],
+			outputs: ['main'],
+			properties: [
+				{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Combine', value: 'combine' }], default: 'combine' },
+				{
+					displayName: 'Combine By',
+					name: 'combineBy',
+					type: 'options',
+					options: [{ name: 'Position', value: 'combineByPosition' }],
+					default: 'combineByPosition',
+				},
+				{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
+			],
+		},
+		async execute() {
+			const node = this.getNode();
+			const mode = this.getNodeParameter('mode', 0);
+			const combineBy = this.getNodeParameter('combineBy', 0);
+			const options = this.getNodeParameter('options', 0, {});
+			if (mode !== 'combine' || combineBy !== 'combineByPosition' || Object.keys(options).length > 0) {
+				throw new NodeOperationError(
+					node,
+					`The harness stand-in of Merge supports only Combine → By Position without options, not ${JSON.stringify({ mode, combineBy, options })}`,
+				);
+			}
+			const read = (input) => {
+				try {
+					return this.getInputData(input) ?? [];
+				} catch {
+					return []; // an input that received nothing
+				}
+			};
+			const [first, second] = [read(0), read(1)];
+			const out = [];
+			for (let i = 0; i < Math.min(first.length, second.length); i++) {
+				const [a, b] = [first[i], second[i]];
+				out.push({
+					json: { ...a.json, ...b.json },
+					binary: { ...(a.binary ?? {}), ...(b.binary ?? {}) },
+					pairedItem: [a.pairedItem, b.pairedItem].flat().filter((p) => p !== undefined),
+				});
+			}
+			return [out];
+		},
+	};
+}
+
+/** { 'n8n-nodes-base.merge': stand-in } for engine.runWorkflow's extraNodeTypes. */
+function exampleStandins(engine) {
+	return { [TYPE]: createMergeStandin(engine.modules().workflow) };
+}
+
+module.exports = { createMergeStandin, exampleStandins, MERGE_TYPE: TYPE };
