@@ -11,9 +11,10 @@ import {
 	networkError,
 	outcomeUnknown,
 } from '../../nodes/ArgosFaces/errors';
+import { documentSuspected, faceNotDetected, facesDoNotMatch, livenessBelowThreshold } from '../../nodes/ArgosFaces/errors/verify';
 import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
 
-const OPERATIONS: OperationName[] = ['add', 'search', 'getAll', 'deleteFace'];
+const OPERATIONS: OperationName[] = ['add', 'search', 'getAll', 'deleteFace', 'check', 'compare', 'checkLiveness'];
 
 /** The applicant can fix these: liveness (retake), size, format; 6032 is "no valid face image" except on delete. */
 const APPLICANT_API = new Map<number, RegExp>([
@@ -24,6 +25,9 @@ const APPLICANT_API = new Map<number, RegExp>([
 	[6017, /JPEG, PNG or WebP/],
 	[6037, /JPEG, PNG or WebP/],
 	[6032, /face/],
+	// Verify: no face measurable in the selfie; the ID document could not be read.
+	[1017, /face/],
+	[1009, /ID document/],
 ]);
 
 const LOCAL_SAMPLES: Record<keyof typeof LOCAL_ERRORS, { details: unknown; applicant: RegExp | undefined }> = {
@@ -78,6 +82,19 @@ describe('applicantMessage in the error table', () => {
 			expect(info.applicantMessage).toMatch(applicant);
 		} else {
 			expect(info).not.toHaveProperty('applicantMessage');
+		}
+	});
+
+	it('every check that ran and did not pass tells the applicant what to send instead', () => {
+		const outcomes = [
+			[livenessBelowThreshold({ score: 9, threshold: 50 }), /new one/],
+			[facesDoNotMatch({ similarity: 0.05, threshold: 0.8, decidedBy: 'argos', details: {} }), /same person/],
+			[faceNotDetected({ images: ['selfie'], details: {} }), /face/],
+			[documentSuspected({ failed: [{ pipeline: 'screenReplay', score: 11 }], threshold: 61, details: {} }), /original card/],
+		] as const;
+		for (const [info, expected] of outcomes) {
+			expectPlainSentence(info.applicantMessage);
+			expect(info.applicantMessage).toMatch(expected);
 		}
 	});
 

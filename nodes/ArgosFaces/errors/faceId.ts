@@ -2,17 +2,8 @@
  * Face ID's errorCodes (6010–6040). ARGOS's generations of docs disagree (see shared/argos-face-api.md):
  * delete has three code lists and search two, so operation-specific meanings override the shared one.
  */
+import { APPLICANT } from './applicant';
 import type { CodeEntry, ErrorText } from './types';
-
-/** What the applicant reads; shared with the local checks so the same problem reads the same. */
-export const APPLICANT = {
-	retake:
-		'We could not confirm a live face in your selfie: please take a new one facing the camera in even light, without sunglasses or a mask, with your whole face in the frame.',
-	smaller: 'Your photo is too large: please send a smaller one, for example a normal phone photo rather than a scan.',
-	format:
-		'Your file is not a photo we can read: please send a JPEG, PNG or WebP photo (on an iPhone, set Camera → Formats to "Most Compatible").',
-	noFace: 'We could not find a face in your photo: please send a clear, well-lit photo of your face.',
-} as const;
 
 const FIX_COLLECTION_ID =
 	'Fill in Collection ID with the ID shown in your ARGOS dashboard (Face ID → Collections).';

@@ -7,7 +7,8 @@
  * number, operation-specific meanings override the shared one, and ARGOS's own message is always kept.
  */
 import type { OperationName } from '../helpers/interfaces';
-import { APPLICANT, FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
+import { APPLICANT } from './applicant';
+import { FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
 import { LOCAL_ERRORS } from './local';
 import { VERIFY_ERRORS } from './verify';
 import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';

@@ -1,6 +1,6 @@
 /** Problems found before anything is sent, in this node's own words. */
 
-import { APPLICANT } from './faceId';
+import { APPLICANT } from './applicant';
 
 /** 1 MB in the "Max Image Size (MB)" option: a binary megabyte, as n8n and Windows count file sizes. */
 export const MEGABYTE = 1048576;

@@ -6,6 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { APPLICANT } from './applicant';
 import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';
 
 const RETAKE_SELFIE =
@@ -53,6 +54,7 @@ export const VERIFY_ERRORS: Record<number, CodeEntry> = {
 	1009: {
 		message: 'ARGOS could not analyse the ID document',
 		description: `The document could not be found or read in the photo. ${RETAKE_ID} ${IF_EVERY_IMAGE}`,
+		applicantMessage: APPLICANT.retakeId,
 	},
 	// The node never sends callbackUrl, so ARGOS demanding one means the account is set up for callbacks only.
 	1010: {
@@ -68,6 +70,7 @@ export const VERIFY_ERRORS: Record<number, CodeEntry> = {
 	1017: {
 		message: 'ARGOS could not analyse the face in the selfie',
 		description: `No face could be measured in this photo. ${RETAKE_SELFIE} ${IF_EVERY_IMAGE}`,
+		applicantMessage: APPLICANT.noFace,
 	},
 };
 
@@ -79,6 +82,8 @@ function outcome(code: string, text: ErrorText, details: IDataObject): CheckOutc
 		code,
 		message: text.message,
 		description: text.description,
+		// Every check that did not pass is about the photos the applicant sent, so they can act on it.
+		...(text.applicantMessage && { applicantMessage: text.applicantMessage }),
 		httpStatus: 200,
 		retryable: false,
 		outcomeUnknown: false,
@@ -93,6 +98,7 @@ export function livenessBelowThreshold(d: { score: number; threshold: number; tr
 		{
 			message: `The selfie scored ${d.score} for liveness, below the minimum of ${d.threshold}`,
 			description: `ARGOS is not confident that this photo shows a live person (it may be a photo of a screen or a print, or too dark or blurred). ${RETAKE_SELFIE} The minimum is the "Min Liveness Score" option.`,
+			applicantMessage: APPLICANT.retake,
 		},
 		{ score: d.score, threshold: d.threshold, ...(d.transactionId && { transactionId: d.transactionId }) },
 	);
@@ -107,6 +113,7 @@ export function facesDoNotMatch(d: { similarity?: number; threshold: number; dec
 			message: `The two faces do not match${score}${against}`,
 			description:
 				'The selfie and the ID portrait do not look like the same person. Check that both images belong to this applicant; if they do, ask for a sharper selfie and a photo of the ID where the portrait is clear and free of glare. When ARGOS sends its own verdict (isMatch) it decides; otherwise the "Min Similarity" option does.',
+			applicantMessage: APPLICANT.samePerson,
 		},
 		{ similarity: d.similarity ?? null, threshold: d.threshold, decidedBy: d.decidedBy, ...d.details },
 	);
@@ -118,6 +125,7 @@ export function faceNotDetected(d: { images: string[]; details: IDataObject }): 
 		{
 			message: `ARGOS found no usable face in the ${d.images.join(' and the ')}`,
 			description: `The faces could not be compared. ${RETAKE_SELFIE} For the ID, photograph it so that its portrait is sharp and free of glare.`,
+			applicantMessage: APPLICANT.noFace,
 		},
 		d.details,
 	);
@@ -130,6 +138,7 @@ export function documentSuspected(d: { failed: Array<{ pipeline: string; score: 
 		{
 			message: `The ID document may not be genuine: ${list} (minimum ${d.threshold})`,
 			description: `ARGOS suspects the ID photo shows a screen, a print or a replaced portrait rather than the original document. ${RETAKE_ID} ARGOS rates 61–80 as low and 81–100 as very low forgery risk; the minimum is the "Min Score" option.`,
+			applicantMessage: APPLICANT.retakeId,
 		},
 		{ threshold: d.threshold, failedPipelines: d.failed.map((f) => f.pipeline), ...d.details },
 	);
