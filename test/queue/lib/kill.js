@@ -45,7 +45,7 @@ async function statuses(pg, ids) {
  * @returns the figures: per variant { submissions, heldAtKill, abortedAdds, facesBeforeRetry, duplicates,
  *   enrolledExactlyOnce, missingLedgerBeforeRetry, ledgerAfterRetry, retried }, and n8n's behaviour.
  */
-async function workerKillExperiment({ cluster, sandbox, credentials, sampleImage, perVariant = 30, addLatencyMs = 2000, minHeldEach = 2, clientTimeoutMs = 180_000, log = () => {} }) {
+async function workerKillExperiment({ cluster, sandbox, credentials, sampleImage, perVariant = 20, addLatencyMs = 5000, minHeldEach = 1, clientTimeoutMs = 180_000, log = () => {} }) {
 	const victim = cluster.workers[0];
 	const started = Date.now();
 	const variants = {
@@ -85,7 +85,8 @@ async function workerKillExperiment({ cluster, sandbox, credentials, sampleImage
 		const open = mine.started.filter((s) => !mine.finished.has(s.executionId));
 		const now = Date.now();
 		for (const s of open) if (!firstSeen.has(s.executionId)) firstSeen.set(s.executionId, now);
-		const ripe = open.filter((s) => now - firstSeen.get(s.executionId) >= Math.min(800, addLatencyMs / 2));
+		// half an add's latency after the worker said it started: well inside the add on a loaded machine too
+		const ripe = open.filter((s) => now - firstSeen.get(s.executionId) >= addLatencyMs / 2);
 		const wf = await workflowOf(cluster.pg, ripe.map((s) => s.executionId));
 		const count = { plain: 0, skip: 0 };
 		for (const s of ripe) count[wfName.get(wf.get(s.executionId))] = (count[wfName.get(wf.get(s.executionId))] || 0) + 1;
