@@ -348,7 +348,8 @@ for (const version of VERSIONS) {
 				const ms = await n8n.start();
 				timings[`n8n ${version} start (database binary mode)`] = `${(ms / 1000).toFixed(1)} s`;
 				await n8n.login();
-				dbModeStart = new Date().toISOString();
+				const list = await n8n.api('GET', `/executions?workflowId=${n8n.webhookWorkflowId}&limit=50`);
+				dbModeStart = { lastId: Math.max(0, ...(list.data || []).map((e) => Number(e.id))) };
 			});
 
 			step('database binary mode: webhook selfie -> Success, stored in the database, not on disk', get, async () => {
@@ -368,7 +369,8 @@ for (const version of VERSIONS) {
 					.faces.find((f) => f.faceId === item.faceId);
 				assert.ok(face, 'the sandbox does not hold the returned faceId');
 				assert.equal(face.imageSha256, sha256(fs.readFileSync(file)), 'the sandbox did not receive the uploaded bytes');
-				const binary = await uploadedBinary(n8n, dbModeStart);
+				const { id, binary } = await uploadedBinary(n8n, dbModeStart.lastId);
+				dbModeStart.lastId = id;
 				assert.match(String(binary.id), /^database:/, `the upload should be stored in database mode, got id ${binary.id}`);
 				assert.equal(binaryFiles(n8n.userFolder, n8n.webhookWorkflowId).length, filesBefore, 'database mode wrote a binary file to disk');
 			});
@@ -382,26 +384,34 @@ for (const version of VERSIONS) {
 				assert.equal(res.status, 422, `webhook answered ${res.status}: ${res.text.slice(0, 500)}`);
 				const item = Array.isArray(res.json) ? res.json[0] : res.json;
 				assert.equal(item && item.error && item.error.code, 6015, `expected error 6015 in ${res.text.slice(0, 500)}`);
-				// the Failed item keeps the input binary: still the database reference
-				const binary = await uploadedBinary(n8n, dbModeStart);
-				assert.match(String(binary.id), /^database:/);
+				const { binary } = await uploadedBinary(n8n, dbModeStart.lastId);
+				assert.match(String(binary.id), /^database:/, `the upload should be stored in database mode, got id ${binary.id}`);
 			});
 		}
 	});
 }
 
 /**
- * The uploaded selfie's binary metadata in the newest webhook execution started after `since`, read back
- * through the public API (execution data as n8n stored it).
+ * The uploaded selfie's binary metadata in the newest finished webhook execution with an id above `afterId`,
+ * read back through the public API (execution data as n8n stored it). The webhook answers from its Respond
+ * node before n8n has saved the execution, so this waits (bounded) for it. Returns { id, binary }.
  */
-async function uploadedBinary(n8n, since) {
-	const list = await n8n.api('GET', `/executions?workflowId=${n8n.webhookWorkflowId}&includeData=true&limit=10`);
-	const newest = (list.data || []).filter((e) => e.startedAt >= since).sort((a, b) => Number(b.id) - Number(a.id))[0];
-	assert.ok(newest, `no execution of the webhook workflow since ${since}`);
-	const run = newest.data.resultData.runData['Selfie Upload'];
-	const binary = run && run[0].data.main[0][0].binary && run[0].data.main[0][0].binary.data;
-	assert.ok(binary, `execution ${newest.id} has no uploaded binary: ${JSON.stringify(run).slice(0, 300)}`);
-	return binary;
+async function uploadedBinary(n8n, afterId = 0) {
+	const until = Date.now() + 20_000;
+	for (;;) {
+		const list = await n8n.api('GET', `/executions?workflowId=${n8n.webhookWorkflowId}&includeData=true&limit=10`);
+		const newest = (list.data || [])
+			.filter((e) => Number(e.id) > afterId && e.finished !== undefined && e.stoppedAt)
+			.sort((a, b) => Number(b.id) - Number(a.id))[0];
+		if (newest) {
+			const run = newest.data.resultData.runData['Selfie Upload'];
+			const binary = run && run[0].data.main[0][0].binary && run[0].data.main[0][0].binary.data;
+			assert.ok(binary, `execution ${newest.id} has no uploaded binary: ${JSON.stringify(run).slice(0, 300)}`);
+			return { id: Number(newest.id), binary };
+		}
+		if (Date.now() > until) throw new Error(`no finished execution of the webhook workflow after id ${afterId} within 20 s`);
+		await new Promise((r) => setTimeout(r, 300));
+	}
 }
 
 // ---------- helpers ----------

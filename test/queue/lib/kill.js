@@ -42,8 +42,9 @@ async function statuses(pg, ids) {
 }
 
 /**
- * @returns the figures: per variant { submissions, heldAtKill, abortedAdds, facesBeforeRetry, duplicates,
- *   enrolledExactlyOnce, missingLedgerBeforeRetry, ledgerAfterRetry, retried }, and n8n's behaviour.
+ * @returns { victim, settings, n8n: what n8n did with the held executions, retried: n8n's retry of each,
+ *   variants: { plain, skip }: held executions, adds carried out for the dead worker, the callers' answers,
+ *   re-submissions, duplicates and applicants enrolled exactly once, the outcome ledger }
  */
 async function workerKillExperiment({ cluster, sandbox, credentials, sampleImage, perVariant = 20, addLatencyMs = 5000, minHeldEach = 1, clientTimeoutMs = 180_000, log = () => {} }) {
 	const victim = cluster.workers[0];
@@ -66,6 +67,7 @@ async function workerKillExperiment({ cluster, sandbox, credentials, sampleImage
 	}
 	const wfName = new Map(Object.entries(variants).map(([name, v]) => [v.workflow.id, name]));
 
+	const latencyBefore = sandbox.config().latencyMs;
 	sandbox.clearFaults();
 	sandbox.setConfig({ latencyMs: 0 });
 	sandbox.addFaults({ match: { method: 'POST', path: '/modules/faces' }, action: 'delay', latencyMs: addLatencyMs, count: -1 });
@@ -199,6 +201,7 @@ async function workerKillExperiment({ cluster, sandbox, credentials, sampleImage
 	}
 
 	sandbox.clearFaults();
+	sandbox.setConfig({ latencyMs: latencyBefore });
 	return {
 		victim: victim.role,
 		settings: {
