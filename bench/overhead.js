@@ -15,7 +15,7 @@ const { ensureImages, median, round, summarize, load, log, table } = require('./
 const { fixtureItems, workflow, run } = require('./lib/engine');
 const { createProbe, PROBE_TYPE } = require('./lib/probe');
 
-const DEFAULTS = { n: 500, concurrency: 8, reps: 3, binaryMode: 'filesystem', large: { n: 100, imageBytes: 1048576, distinct: 40 } };
+const DEFAULTS = { n: 500, concurrency: 8, reps: 3, breakdownReps: 5, binaryMode: 'filesystem', large: { n: 100, imageBytes: 1048576, distinct: 40 } };
 
 function post(url, apiKey, body, agent) {
 	return new Promise((resolve, reject) => {
@@ -75,15 +75,21 @@ function probeWorkflow({ files, prefix, part, concurrency, collectionId }) {
 
 /**
  * Where the node's per-item time goes: the probe node (bench/lib/probe.js) repeats one part of the node's work
- * per item through the same n8n helpers with the same pool and concurrency. Median ms per item over o.reps runs.
+ * per item through the same n8n helpers with the same pool and concurrency. o.breakdownReps rounds; in each
+ * round every part runs once, in an order that rotates from round to round (so no part always runs first or
+ * last, after the same neighbour). Reported per part: the median ms per item with min, max and the spread
+ * ((max - min) / median), and the ratio real node / the three parts together computed within each round (the
+ * two ran minutes apart at most) with its median and spread, so that a 5% change can be told from noise.
  */
 async function probeBreakdown({ sandbox, files, collectionId, o }) {
 	const probe = createProbe();
 	const wf = (part, prefix) => probeWorkflow({ files, prefix, part, concurrency: o.concurrency, collectionId });
 	const parts = ['params', 'image', 'http', 'httpPlain', 'all', 'node'];
 	const ms = Object.fromEntries(parts.map((p) => [p, []]));
-	for (let rep = 0; rep < o.reps; rep++) {
-		for (const part of parts) {
+	const reps = o.breakdownReps || o.reps;
+	for (let rep = 0; rep < reps; rep++) {
+		const order = parts.map((_, i) => parts[(i + rep) % parts.length]);
+		for (const part of order) {
 			await sandbox.reset({ latencyMs: 0 });
 			const w =
 				part === 'node'
@@ -93,8 +99,15 @@ async function probeBreakdown({ sandbox, files, collectionId, o }) {
 			if (r.success !== o.n) throw new Error(`overhead breakdown ${part}: ${r.success}/${o.n} items`);
 			ms[part].push(r.nodeMs);
 		}
+		log(`overhead breakdown round ${rep + 1}/${reps}: ${parts.map((p) => `${p} ${ms[p][rep]} ms`).join(', ')}`);
 	}
 	const perItem = (part) => round(median(ms[part]) / o.n, 3);
+	const spread = (values) => {
+		const s = summarize(values.map((v) => v / o.n), 3);
+		return { ...s, spread: round((Math.max(...values) - Math.min(...values)) / median(values), 3) };
+	};
+	const names = { params: 'parameters', image: 'imageFromBinaryStorage', http: 'n8nHttpRequestWithAuthentication', httpPlain: 'n8nHttpRequestPlain', all: 'allThree', node: 'argosFacesNode' };
+	const ratios = ms.node.map((v, i) => v / ms.all[i]);
 	return {
 		perItemMs: {
 			parameters: perItem('params'),
@@ -104,12 +117,17 @@ async function probeBreakdown({ sandbox, files, collectionId, o }) {
 			allThree: perItem('all'),
 			argosFacesNode: perItem('node'),
 		},
+		// ms per item: median, min, max, every round, and (max - min) / median
+		perItemMsSpread: Object.fromEntries(parts.map((p) => [names[p], spread(ms[p])])),
+		nodeToAllThree: { ...summarize(ratios, 3), spread: round((Math.max(...ratios) - Math.min(...ratios)) / median(ratios), 3) },
+		rounds: reps,
 		note:
 			'probe node (bench/lib/probe.js), same pool and concurrency: parameters = the six getNodeParameter reads of Add ' +
 			'(userName an expression); image = assertBinaryData + getBinaryDataBuffer + base64; ' +
 			"n8nHttpRequestWithAuthentication = the node's request call alone (fixed small body); n8nHttpRequestPlain = " +
 			'helpers.httpRequest with the header set by hand; allThree = the three in sequence per item; argosFacesNode = the real ' +
-			'node, measured in the same loop',
+			'node, measured in the same loop. Medians over alternating rounds (the order of the parts rotates each round); ' +
+			'nodeToAllThree = argosFacesNode / allThree within each round',
 	};
 }
 
@@ -221,7 +239,10 @@ function print(res) {
 	const parts = b
 		? '\n\nper-item breakdown (probe node, ms/item): ' +
 			`parameters ${b.parameters}, image ${b.imageFromBinaryStorage}, httpRequestWithAuthentication ${b.n8nHttpRequestWithAuthentication}, ` +
-			`httpRequest (plain) ${b.n8nHttpRequestPlain}, all three ${b.allThree}, Argos Faces node ${b.argosFacesNode}`
+			`httpRequest (plain) ${b.n8nHttpRequestPlain}, all three ${b.allThree}, Argos Faces node ${b.argosFacesNode}` +
+			(res.breakdown.nodeToAllThree
+				? `\nnode / all three: median ${res.breakdown.nodeToAllThree.median} (${res.breakdown.nodeToAllThree.min}-${res.breakdown.nodeToAllThree.max} over ${res.breakdown.rounds} alternating rounds, spread ${res.breakdown.nodeToAllThree.spread})`
+				: '')
 		: '';
 	const l = res.largeImages;
 	const large = l ? `\nwith ${l.n} x 1 MB images (information): node ${l.perItemMs.node} ms/item, bare loop ${l.perItemMs.bare} ms/item -> ${l.ratioToBareLoop}` : '';

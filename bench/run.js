@@ -3,7 +3,7 @@
 /*
  * `npm run bench` (= npm run build && node bench/run.js): the performance benchmarks of the Argos Faces node.
  *
- *   node bench/run.js                     all four: scaling, overhead, memory, peer
+ *   node bench/run.js                     all five: scaling, overhead, memory, peer, queue
  *   node bench/run.js scaling memory      only those (the other sections of bench/results.json are kept)
  *   options: --reps=N (repetitions of every benchmark), --install (peer: install n8n 2.41.1 if missing, ~8 min),
  *            --wait-quiet=S (wait up to S seconds for the 1-minute load average to fall below the core count)
@@ -23,6 +23,7 @@ const BENCHMARKS = {
 	overhead: require('./overhead'),
 	memory: require('./memory'),
 	peer: require('./peer'),
+	queue: require('./queue'),
 };
 const RESULTS = path.join(BENCH, 'results.json');
 
@@ -69,6 +70,15 @@ function summaryRows(results) {
 		rows.push(['peer: wall Argos / Extract+HTTP', p.wallRatio, '<= 1', p.met.wall ? 'yes' : 'NO']);
 		rows.push(['peer: peak RSS Argos / Extract+HTTP', p.peakRssRatio, '< 1', p.met.memory ? 'yes' : 'NO']);
 	} else if (p) rows.push(['peer comparison', 'did not run', '', p.reason]);
+	const q = results.queue;
+	if (q && q.ran && !q.failed) {
+		for (const [c, r] of Object.entries(q.byWorkerConcurrency || {})) {
+			const headline = Number(c) === q.workerConcurrency;
+			rows.push([`queue: items/s 2 workers / 1 worker (--concurrency=${c} each)`, r.throughputRatio2v1, headline ? '>= 1.6' : '', headline ? (q.met ? 'yes' : 'NO') : 'info']);
+		}
+		if (q.overhead && q.overhead.perItemMs !== undefined) rows.push(['queue: round trip per item vs single process (ms)', `+${q.overhead.perItemMs}`, '', 'info']);
+		if (q.workerKill) rows.push(['queue: duplicates after a worker kill, without / with Skip If Already Enrolled', `${q.workerKill.plain.duplicates} / ${q.workerKill.skip.duplicates}`, '- / 0', q.workerKill.skip.duplicates === 0 ? 'yes' : 'NO']);
+	} else if (q && !q.failed) rows.push(['queue', 'did not run', '', q.reason]);
 	return rows;
 }
 
@@ -112,7 +122,7 @@ async function main() {
 		}
 	} finally {
 		await sandbox.close();
-		if (opts.names.some((n) => n !== 'peer')) await require('./lib/engine').getEngine().shutdown();
+		if (opts.names.some((n) => n !== 'peer' && n !== 'queue')) await require('./lib/engine').getEngine().shutdown();
 	}
 
 	// peer may have run, others kept from an earlier run (each section carries its own `at`)

@@ -341,7 +341,83 @@ for (const version of VERSIONS) {
 		}
 
 		require('./form').formSteps({ version, get, step, ctx, log, runDir: RUN_DIR });
+
+		// n8n 2.x's `database` binary data mode (the queue-mode default) in a single process: the upload lives in
+		// the binary_data table, the item only holds a "database:<id>" reference, and the node must read it
+		// through n8n's helpers. Same user folder and workflows, restarted with the mode set.
+		if (version.startsWith('2.')) {
+			let dbModeStart;
+			step('restarting n8n with N8N_DEFAULT_BINARY_DATA_MODE=database', get, async () => {
+				if (!webhookPath) throw new Error('the webhook workflow was not activated');
+				await n8n.stop();
+				n8n.extraEnv.N8N_DEFAULT_BINARY_DATA_MODE = 'database';
+				const ms = await n8n.start();
+				timings[`n8n ${version} start (database binary mode)`] = `${(ms / 1000).toFixed(1)} s`;
+				await n8n.login();
+				const list = await n8n.api('GET', `/executions?workflowId=${n8n.webhookWorkflowId}&limit=50`);
+				dbModeStart = { lastId: Math.max(0, ...(list.data || []).map((e) => Number(e.id))) };
+			});
+
+			step('database binary mode: webhook selfie -> Success, stored in the database, not on disk', get, async () => {
+				if (!dbModeStart) throw new Error('n8n did not restart in database mode');
+				const file = path.join(wf.IMAGES_DIR, 'astronaut.jpg');
+				const filesBefore = binaryFiles(n8n.userFolder, n8n.webhookWorkflowId).length;
+				const res = await n8n.callWebhook(webhookPath, {
+					method: 'POST',
+					body: () => multipart(file, 'image/jpeg', { userName: 'db-mode.applicant@example.com' }),
+				});
+				assert.equal(res.status, 200, `webhook answered ${res.status}: ${res.text.slice(0, 500)}`);
+				const item = Array.isArray(res.json) ? res.json[0] : res.json;
+				assert.ok(item && item.faceId, `no faceId in ${res.text.slice(0, 500)}`);
+				const face = ctx.sandbox
+					.state()
+					.collections.find((c) => c.id === ctx.sandbox.collections.demo)
+					.faces.find((f) => f.faceId === item.faceId);
+				assert.ok(face, 'the sandbox does not hold the returned faceId');
+				assert.equal(face.imageSha256, sha256(fs.readFileSync(file)), 'the sandbox did not receive the uploaded bytes');
+				const { id, binary } = await uploadedBinary(n8n, dbModeStart.lastId);
+				dbModeStart.lastId = id;
+				assert.match(String(binary.id), /^database:/, `the upload should be stored in database mode, got id ${binary.id}`);
+				assert.equal(binaryFiles(n8n.userFolder, n8n.webhookWorkflowId).length, filesBefore, 'database mode wrote a binary file to disk');
+			});
+
+			step('database binary mode: spoof selfie -> Failed (6015)', get, async () => {
+				if (!dbModeStart) throw new Error('n8n did not restart in database mode');
+				const res = await n8n.callWebhook(webhookPath, {
+					method: 'POST',
+					body: () => multipart(path.join(wf.IMAGES_DIR, 'spoof-screen-photo.jpg'), 'image/jpeg', { userName: 'db-mode.spoofer@example.com' }),
+				});
+				assert.equal(res.status, 422, `webhook answered ${res.status}: ${res.text.slice(0, 500)}`);
+				const item = Array.isArray(res.json) ? res.json[0] : res.json;
+				assert.equal(item && item.error && item.error.code, 6015, `expected error 6015 in ${res.text.slice(0, 500)}`);
+				const { binary } = await uploadedBinary(n8n, dbModeStart.lastId);
+				assert.match(String(binary.id), /^database:/, `the upload should be stored in database mode, got id ${binary.id}`);
+			});
+		}
 	});
+}
+
+/**
+ * The uploaded selfie's binary metadata in the newest finished webhook execution with an id above `afterId`,
+ * read back through the public API (execution data as n8n stored it). The webhook answers from its Respond
+ * node before n8n has saved the execution, so this waits (bounded) for it. Returns { id, binary }.
+ */
+async function uploadedBinary(n8n, afterId = 0) {
+	const until = Date.now() + 20_000;
+	for (;;) {
+		const list = await n8n.api('GET', `/executions?workflowId=${n8n.webhookWorkflowId}&includeData=true&limit=10`);
+		const newest = (list.data || [])
+			.filter((e) => Number(e.id) > afterId && e.finished !== undefined && e.stoppedAt)
+			.sort((a, b) => Number(b.id) - Number(a.id))[0];
+		if (newest) {
+			const run = newest.data.resultData.runData['Selfie Upload'];
+			const binary = run && run[0].data.main[0][0].binary && run[0].data.main[0][0].binary.data;
+			assert.ok(binary, `execution ${newest.id} has no uploaded binary: ${JSON.stringify(run).slice(0, 300)}`);
+			return { id: Number(newest.id), binary };
+		}
+		if (Date.now() > until) throw new Error(`no finished execution of the webhook workflow after id ${afterId} within 20 s`);
+		await new Promise((r) => setTimeout(r, 300));
+	}
 }
 
 // ---------- helpers ----------

@@ -52,13 +52,14 @@ function installHooks() {
 }
 
 /**
- * Starts a long-running process. Output (stdout and stderr) is appended to logFile.
+ * Starts a long-running process. Output (stdout and stderr) is appended to logFile. uid/gid (optional,
+ * needs root) run it as another user, e.g. PostgreSQL, which refuses to run as root.
  * Returns a handle: { pid, name, logFile, exited: Promise<{code,signal}>, hasExited(), stop() }.
  */
-function startProcess(cmd, args, { env, cwd, logFile, name }) {
+function startProcess(cmd, args, { env, cwd, logFile, name, uid, gid }) {
 	installHooks();
 	const fd = fs.openSync(logFile, 'a');
-	const child = spawn(cmd, args, { env, cwd, detached: true, stdio: ['ignore', fd, fd] });
+	const child = spawn(cmd, args, { env, cwd, uid, gid, detached: true, stdio: ['ignore', fd, fd] });
 	fs.closeSync(fd);
 	const rec = { pid: child.pid, name, exited: false };
 	live.add(rec);
@@ -101,11 +102,11 @@ function startProcess(cmd, args, { env, cwd, logFile, name }) {
  * Runs a command to completion (its own process group, killed on timeout).
  * Resolves { code, signal, stdout, stderr, ms }; output is also appended to logFile when given.
  */
-function runProcess(cmd, args, { env, cwd, logFile, timeoutMs = 300_000, input } = {}) {
+function runProcess(cmd, args, { env, cwd, logFile, timeoutMs = 300_000, input, uid, gid } = {}) {
 	installHooks();
 	return new Promise((resolve, reject) => {
 		const started = Date.now();
-		const child = spawn(cmd, args, { env, cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn(cmd, args, { env, cwd, uid, gid, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
 		const rec = { pid: child.pid, name: `${cmd} ${args[0] ?? ''}`, exited: false };
 		live.add(rec);
 		const out = [];
