@@ -198,7 +198,23 @@ export function requiredText(this: IExecuteFunctions, itemIndex: number, name: s
 	return value;
 }
 
-/** A whole number in [min, max]; numeric text such as "2" counts. Absent gives the default. */
+/** A number in [min, max], whole if asked; numeric text such as "2" counts. Absent gives the default. */
+export function readNumber(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	range: { min: number; max: number; fallback: number; whole?: boolean },
+): number {
+	const raw = this.getNodeParameter(name, itemIndex, range.fallback) as unknown;
+	if (raw === undefined || raw === null) return range.fallback;
+	const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
+	const usable = range.whole ? Number.isInteger(n) : Number.isFinite(n);
+	if (usable && n >= range.min && n <= range.max) return n;
+	const bounds = range.max === Number.MAX_SAFE_INTEGER ? `${range.min} or more` : `from ${range.min} to ${range.max}`;
+	throw invalid.call(this, itemIndex, name, label, `${range.whole ? 'a whole number' : 'a number'} ${bounds}`, raw);
+}
+
 export function readInteger(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -206,27 +222,7 @@ export function readInteger(
 	label: string,
 	range: { min: number; max: number; fallback: number },
 ): number {
-	const raw = this.getNodeParameter(name, itemIndex, range.fallback) as unknown;
-	if (raw === undefined || raw === null) return range.fallback;
-	const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
-	if (Number.isInteger(n) && n >= range.min && n <= range.max) return n;
-	const bounds = range.max === Number.MAX_SAFE_INTEGER ? `${range.min} or more` : `from ${range.min} to ${range.max}`;
-	throw invalid.call(this, itemIndex, name, label, `a whole number ${bounds}`, raw);
-}
-
-/** A finite number in [min, max], fractions allowed; numeric text counts. Absent gives the default. */
-export function readNumber(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	label: string,
-	range: { min: number; max: number; fallback: number },
-): number {
-	const raw = this.getNodeParameter(name, itemIndex, range.fallback) as unknown;
-	if (raw === undefined || raw === null) return range.fallback;
-	const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[-+]?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
-	if (Number.isFinite(n) && n >= range.min && n <= range.max) return n;
-	throw invalid.call(this, itemIndex, name, label, `a number from ${range.min} to ${range.max}`, raw);
+	return readNumber.call(this, itemIndex, name, label, { ...range, whole: true });
 }
 
 /** true/false, or the text "true"/"false" an expression may give. */
