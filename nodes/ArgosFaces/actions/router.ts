@@ -26,7 +26,11 @@ import * as idDocument from './idDocument/IdDocument.resource';
 import { runPool } from './pool';
 
 /** One operation file: runs one item and returns its Success outputs, or throws a FaceError. */
-type OperationModule = { execute: (this: IExecuteFunctions, itemIndex: number, api: ArgosApi) => Promise<IDataObject[]> };
+type OperationModule = {
+	execute: (this: IExecuteFunctions, itemIndex: number, api: ArgosApi) => Promise<IDataObject[]>;
+	/** Success items keep the input item's files (the checks: Liveness → Compare → Document → Add chain). */
+	passesFilesOn?: boolean;
+};
 
 const resources: Record<string, Partial<Record<OperationName, OperationModule>>> = { face, faceLiveness, faceCompare, idDocument };
 
@@ -94,9 +98,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const success: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
+	// An agent reads JSON only; files would just weigh on its answer.
+	const filesOn = run.passesFilesOn === true && !asTool;
 	items.forEach((item, i) => {
 		const outcome = outcomes[i] ?? { failed: localError('CANCELLED', undefined).info };
-		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json, pairedItem: { item: i } });
+		const binary = filesOn && item.binary ? { binary: item.binary } : {};
+		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json, ...binary, pairedItem: { item: i } });
 		else (asTool ? success : failed).push(failedItem(item, i, outcome.failed));
 	});
 	return asTool ? [success] : [success, failed];

@@ -25,6 +25,9 @@ import {
 } from '../common.descriptions';
 
 export const MIN_SIMILARITY = 0.8;
+
+/** A check is a gate: what passed it carries its files on, so the next check or Add can use them. */
+export const passesFilesOn = true;
 /** The second image's own parameters; the selfie uses the node's usual image parameters. */
 const ID_PORTRAIT: ImageParameterNames = {
 	title: 'ID Portrait',

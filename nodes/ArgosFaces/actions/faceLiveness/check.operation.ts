@@ -22,6 +22,9 @@ import {
 
 export const MIN_LIVENESS_SCORE = 50;
 
+/** A check is a gate: what passed it carries its files on, so the next check or Add can use them. */
+export const passesFilesOn = true;
+
 const properties: INodeProperties[] = [
 	...imageFields,
 	optionsCollection([

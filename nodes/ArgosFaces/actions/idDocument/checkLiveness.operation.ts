@@ -24,6 +24,9 @@ import {
 
 export const MIN_DOCUMENT_SCORE = 61;
 
+/** A check is a gate: what passed it carries its files on, so the next check or Add can use them. */
+export const passesFilesOn = true;
+
 /** Request flag → the result key ARGOS answers under. */
 export const PIPELINES = {
 	sr: { result: 'screenReplay', name: 'Screen Replay' },
