@@ -5,15 +5,20 @@
  * enrolment. Used by scripts/demo.js; the engine test of the example checks the same outcomes.
  *
  * An applicant is named by their files: `<name>-selfie.<ext>` and `<name>-id.jpg`. Every item the Argos Faces nodes
- * see carries one of these file names (Failed items keep their input's json; Success items are traced back through
- * their pairedItem to the input item).
+ * see carries these files (a check passes them on with its Success items, a Failed item keeps its input's), and
+ * Success items are traced back through their pairedItem to the input item.
  */
 const NODE_TYPE = 'n8n-nodes-argos-faces.argosFaces';
 const READ_TYPE = 'n8n-nodes-base.readWriteFile';
 
-const applicantOf = (json) => {
-	const m = /^(.+?)-(selfie|id)\.[^.]+$/.exec(String(json?.fileName ?? ''));
-	return m ? m[1] : undefined;
+/** The applicant an item belongs to, from the name of a file it carries (json from Read Files, or its binaries). */
+const applicantOf = (item) => {
+	const names = [item?.json?.fileName, ...Object.values(item?.binary ?? {}).map((b) => b?.fileName)];
+	for (const name of names) {
+		const m = /^(.+?)-(selfie|id)\.[^.]+$/.exec(String(name ?? ''));
+		if (m) return m[1];
+	}
+	return undefined;
 };
 
 /** The workflow with its checks in the order an applicant meets them (following the Success outputs). */
@@ -33,8 +38,9 @@ function readOnboarding(workflow) {
 		}
 		for (const next of targets(name, 0)) if (!seen.has(next) && seen.add(next)) queue.push(next);
 	}
-	const reader = workflow.nodes.find((n) => n.type === READ_TYPE && byName.get(checks[0]?.upstream) === n);
-	if (checks.length === 0 || !reader) throw new Error(`needs a ${READ_TYPE} node feeding a chain of ${NODE_TYPE} nodes`);
+	// The node that reads every applicant's selfie: the first file reader after the trigger.
+	const reader = workflow.nodes.find((n) => n.type === READ_TYPE && targets(trigger.name, 0).includes(n.name));
+	if (checks.length === 0 || !reader) throw new Error(`needs a ${READ_TYPE} node after the trigger and a chain of ${NODE_TYPE} nodes`);
 	if (checks.some((c) => !c.failed || !c.upstream)) throw new Error('every Argos Faces node needs an input and a node on its Failed output');
 	return { workflow, checks, reader: reader.name, selfieSelector: reader.parameters.fileSelector };
 }
@@ -49,18 +55,18 @@ function applicantOutcomes({ checks, reader }, run, { listFiles = () => [] } = {
 		if (!people.has(name)) people.set(name, { name, files: listFiles(name), passed: [], enrolled: false });
 		return people.get(name);
 	};
-	for (const item of run.outputs(reader)[0] ?? []) person(applicantOf(item.json));
+	for (const item of run.outputs(reader)[0] ?? []) person(applicantOf(item));
 	for (const check of checks) {
 		const inputs = run.outputs(check.upstream)[0] ?? [];
 		const [success = [], failed = []] = run.outputs(check.name);
 		for (const item of success) {
 			const input = inputs[item.pairedItem?.item ?? -1];
-			const p = person(applicantOf(input?.json));
+			const p = person(applicantOf(input));
 			if (check === checks[checks.length - 1]) Object.assign(p, { enrolled: true, result: item.json, endedAt: check.success });
 			else p.passed.push({ resource: check.resource, output: item.json });
 		}
 		for (const item of failed) {
-			Object.assign(person(applicantOf(item.json)), {
+			Object.assign(person(applicantOf(item)), {
 				endedAt: check.failed,
 				stoppedBy: check.name,
 				stoppedByResource: check.resource,

@@ -3,8 +3,8 @@
 /*
  * Screenshots of the real n8n editor (2.41.1) with the Argos Faces node, taken with Debian's Chromium
  * driven by playwright-core:
- *   canvas.png      the onboarding demo after a run: Argos Faces with its Success and Failed branches
- *   parameters.png  the Argos Faces parameter panel (node details view) after that run
+ *   canvas.png      the full onboarding example after a run: four Argos Faces nodes with their Success and Failed branches
+ *   parameters.png  the parameter panel of its Face Compare node (node details view) after that run
  *   form.png, form-enrolled.png, form-rejected.png
  *                   the form onboarding example as the applicant sees it: the form filled in, and the
  *                   ending page after a real submission of a JPEG selfie, then of a PDF
@@ -244,7 +244,8 @@ module.exports = { takeScreenshots, takeFormScreenshots, CHROMIUM, CHROMIUM_ARGS
 async function main() {
 	const { ensureInstalls } = require('./install-n8n');
 	const { buildAndPack, installLikeN8n, REPO } = require('./lib/package');
-	const { N8nInstance, newId } = require('./lib/n8n');
+	const { N8nInstance } = require('./lib/n8n');
+	const { importFullOnboarding } = require('./verify');
 	const { stopAll } = require('./lib/proc');
 	const wf = require('./lib/workflows');
 	const outArg = process.argv.find((a) => a.startsWith('--out='));
@@ -272,22 +273,13 @@ async function main() {
 			extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: wf.IMAGES_DIR },
 		}).init();
 		await installLikeN8n(n8n.userFolder, pack.tgz, { env: n8n.env(), logFile: n8n.logFile });
-		const credential = { id: newId('argosCred'), name: 'Argos Faces sandbox' };
-		const credFile = path.join(runDir, 'credentials.json');
-		fs.writeFileSync(
-			credFile,
-			JSON.stringify([{ ...credential, type: wf.CRED_TYPE, data: { apiKey: sandbox.apiKey, baseUrl: sandbox.url } }]),
-		);
-		await n8n.cliOk(['import:credentials', `--input=${credFile}`]);
-		const { workflow, argosNodeName } = wf.onboardingWorkflow({ collectionId: sandbox.collections.onboarding, credential });
-		const wfFile = path.join(runDir, 'onboarding.workflow.json');
-		fs.writeFileSync(wfFile, JSON.stringify(workflow, null, 2));
-		await n8n.cliOk(['import:workflow', `--input=${wfFile}`]);
+		// The canvas shows the full onboarding example as committed; the parameter panel its Face Compare node.
+		const workflow = await importFullOnboarding(n8n, sandbox);
 		log('starting n8n');
 		await n8n.start();
 		await n8n.setupOwner();
 		const t1 = Date.now();
-		const shots = await takeScreenshots({ n8n, outDir, log, workflowId: workflow.id, nodeName: argosNodeName });
+		const shots = await takeScreenshots({ n8n, outDir, log, workflowId: workflow.id, nodeName: 'Selfie vs ID Portrait' });
 		const form = require('./form');
 		const { formUrl } = await form.activateForm(n8n, sandbox);
 		const applicants = form.APPLICANTS;

@@ -313,8 +313,8 @@ const FULL_ONBOARDING_ENDS = {
 		['carl-selfie.jpg', 'LIVENESS_BELOW_THRESHOLD'],
 		['henry-selfie.pdf', 'IMAGE_UNSUPPORTED_FORMAT'],
 	],
-	'Not the Same Person': [['dana-id.jpg', 'FACES_DO_NOT_MATCH']],
-	'ID Not Accepted': [['grace-id.jpg', 'DOCUMENT_SUSPECTED']],
+	'Not the Same Person': [['dana-selfie.jpg', 'FACES_DO_NOT_MATCH']],
+	'ID Not Accepted': [['grace-selfie.jpg', 'DOCUMENT_SUSPECTED']],
 };
 
 /**
@@ -322,18 +322,27 @@ const FULL_ONBOARDING_ENDS = {
  * a CLI run of examples/full-onboarding.workflow.json as committed — real Read/Write Files, real Merge, the
  * four Argos Faces nodes and its credential reference — with only its relative file paths made absolute.
  */
+/**
+ * Imports examples/full-onboarding.workflow.json as committed into an n8n (CLI), with its file paths made
+ * absolute and its credential pointing at the sandbox. Returns the workflow.
+ */
+async function importFullOnboarding(n8n, sandbox) {
+	const workflow = JSON.parse(fs.readFileSync(FULL_ONBOARDING, 'utf8').split('examples/images/applicants/').join(`${APPLICANTS}/`));
+	const reference = workflow.nodes.find((n) => n.type === NODE_TYPE).credentials[CRED_TYPE];
+	const credFile = path.join(n8n.workDir, 'full-onboarding.credentials.json');
+	const data = { apiKey: sandbox.apiKey, baseUrl: sandbox.url };
+	fs.writeFileSync(credFile, JSON.stringify([{ id: reference.id, name: reference.name, type: CRED_TYPE, data }]));
+	await n8n.cliOk(['import:credentials', `--input=${credFile}`]);
+	const wfFile = path.join(n8n.workDir, 'full-onboarding.workflow.json');
+	fs.writeFileSync(wfFile, JSON.stringify(workflow));
+	await n8n.cliOk(['import:workflow', `--input=${wfFile}`]);
+	return workflow;
+}
+
 function fullOnboardingStep({ step, get, ctx, version, log }) {
-	step('running examples/full-onboarding.workflow.json with the CLI (Read/Write Files, Merge, four Argos Faces checks)', get, async () => {
+	step('running examples/full-onboarding.workflow.json with the CLI (Read/Write Files, Merge, four Argos Faces nodes in one line)', get, async () => {
 		const n8n = get();
-		const workflow = JSON.parse(fs.readFileSync(FULL_ONBOARDING, 'utf8').split('examples/images/applicants/').join(`${APPLICANTS}/`));
-		const reference = workflow.nodes.find((n) => n.type === NODE_TYPE).credentials[CRED_TYPE];
-		const credFile = path.join(n8n.workDir, 'full-onboarding.credentials.json');
-		const data = { apiKey: ctx.sandbox.apiKey, baseUrl: ctx.sandbox.url };
-		fs.writeFileSync(credFile, JSON.stringify([{ id: reference.id, name: reference.name, type: CRED_TYPE, data }]));
-		await n8n.cliOk(['import:credentials', `--input=${credFile}`]);
-		const wfFile = path.join(n8n.workDir, 'full-onboarding.workflow.json');
-		fs.writeFileSync(wfFile, JSON.stringify(workflow));
-		await n8n.cliOk(['import:workflow', `--input=${wfFile}`]);
+		const workflow = await importFullOnboarding(n8n, ctx.sandbox);
 
 		const before = ctx.sandbox.requests().length;
 		const r = await n8n.cliOk(['execute', `--id=${workflow.id}`, '--rawOutput'], { timeoutMs: 240_000 });
@@ -343,7 +352,8 @@ function fullOnboardingStep({ step, get, ctx, version, log }) {
 		const ended = {};
 		for (const node of Object.keys(FULL_ONBOARDING_ENDS)) {
 			const items = runData[node]?.[0]?.data?.main?.[0] ?? [];
-			ended[node] = items.map((i) => [i.json.error ? i.json.fileName : i.json.userName, i.json.error?.code]);
+			// A Failed item keeps the files it came with (the checks pass them on): the selfie names the applicant.
+			ended[node] = items.map((i) => [i.json.error ? i.binary?.selfie?.fileName : i.json.userName, i.json.error?.code]);
 		}
 		assert.deepEqual(ended, FULL_ONBOARDING_ENDS, `where the applicants ended (nodes that ran: ${Object.keys(runData).join(', ')})`);
 		assert.equal(runData['Not Enrolled'], undefined, 'nobody should end on Not Enrolled');
@@ -354,7 +364,7 @@ function fullOnboardingStep({ step, get, ctx, version, log }) {
 			[4, 3, 2, 1],
 			'liveness, compare, document and add requests',
 		);
-		// Merge paired each applicant's own files: every compare request carried a selfie and the ID of the same person.
+		// Every compare request carried a selfie and the ID of the same person (Merge paired them, the checks passed them on).
 		for (const q of posts.filter((p) => p.path === '/modules/compare')) {
 			const sent = sentImages(q);
 			const who = ['dana', 'eileen', 'grace'].find((n) => applicant(n).selfie === sent.originFace);
@@ -366,4 +376,4 @@ function fullOnboardingStep({ step, get, ctx, version, log }) {
 
 const summary = (o) => ({ score: o.score, similarity: o.similarity, scores: o.scores, threshold: o.threshold });
 
-module.exports = { verifySteps, fullOnboardingStep, verifyWorkflow, urlParameters, startImageHost, CHECKS };
+module.exports = { verifySteps, fullOnboardingStep, importFullOnboarding, verifyWorkflow, urlParameters, startImageHost, CHECKS };

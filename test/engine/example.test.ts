@@ -59,7 +59,8 @@ it.each(['filesystem', 'default'] as const)(
 		});
 		const requests = sb.requests();
 		expect(run.status).toBe('success');
-		const ended = (node: string) => (run.outputs(node)[0] ?? []).map((i) => [i.json.fileName, errorOf(i).code]);
+		// Failed items keep the files they came with: the selfie's name says whose they are.
+		const ended = (node: string) => (run.outputs(node)[0] ?? []).map((i) => [i.binary?.selfie?.fileName, errorOf(i).code]);
 
 		expect(run.outputs('Enrolled')[0].map((i) => i.json.userName)).toEqual(['eileen']);
 		expect(run.outputs('Enrolled')[0][0].json.faceId).toMatch(/^face_[0-9a-f]{16}$/);
@@ -67,9 +68,10 @@ it.each(['filesystem', 'default'] as const)(
 			['carl-selfie.jpg', 'LIVENESS_BELOW_THRESHOLD'],
 			['henry-selfie.pdf', 'IMAGE_UNSUPPORTED_FORMAT'],
 		]);
-		// Merge puts the ID photo's json last, so the Failed item of Compare names the ID file.
-		expect(ended('Not the Same Person')).toEqual([['dana-id.jpg', 'FACES_DO_NOT_MATCH']]);
-		expect(ended('ID Not Accepted')).toEqual([['grace-id.jpg', 'DOCUMENT_SUSPECTED']]);
+		expect(ended('Not the Same Person')).toEqual([['dana-selfie.jpg', 'FACES_DO_NOT_MATCH']]);
+		expect(ended('ID Not Accepted')).toEqual([['grace-selfie.jpg', 'DOCUMENT_SUSPECTED']]);
+		// No node reads a file twice: the checks pass the applicant's files on.
+		expect(run.ranNodes().filter((n) => /^Read /.test(n)).sort()).toEqual(['Read ID Photo', 'Read Selfies']);
 		expect(errorOf(run.outputs('ID Not Accepted')[0][0]).failedPipelines).toEqual(['screenReplay']);
 		expect(run.ranNodes()).not.toContain('Not Enrolled');
 
