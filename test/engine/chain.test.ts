@@ -106,6 +106,15 @@ describe('a check passes its files on to the next step', () => {
 			['data', 'idPortrait'],
 			['data', 'idPortrait'],
 		]);
+		// Paired to the original item, and the very same binary entries (in filesystem mode: the same stored id).
+		const [items0] = r.outputs('Items');
+		expect(livenessPassed.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 2 }, { item: 3 }]);
+		livenessPassed.forEach((item, i) => {
+			const input = items0[[0, 2, 3][i]];
+			expect(item.binary!.data).toEqual(input.binary!.data);
+			if (binaryMode === 'filesystem') expect(item.binary!.idPortrait.id).toMatch(/^filesystem/);
+			expect(item.binary!.idPortrait.id).toBe(input.binary!.idPortrait.id);
+		});
 		const byPath = (path: string) => sb.requests().filter((e) => e.path === path).map(sentImages);
 		const of = (...names: string[]) => names.map((n) => files[APPLICANTS.findIndex((a) => a.name === n)]);
 		expect(byPath('/modules/liveness').map((s) => s.faceImage).sort()).toEqual(files.map((f) => sha(f.selfie)).sort());

@@ -98,8 +98,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const success: INodeExecutionData[] = [];
 	const failed: INodeExecutionData[] = [];
-	// An agent reads JSON only; files would just weigh on its answer.
-	const filesOn = run.passesFilesOn === true && !asTool;
+	const filesOn = run.passesFilesOn === true;
 	items.forEach((item, i) => {
 		const outcome = outcomes[i] ?? { failed: localError('CANCELLED', undefined).info };
 		const binary = filesOn && item.binary ? { binary: item.binary } : {};
