@@ -6,24 +6,15 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
+import { type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
-import { argosWorkflow, errorOf, outputsOf, TYPE, type FixtureItem } from './helpers';
+import { argosWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile, TYPE } from './helpers';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-afterAll(async () => {
-	await sb.close();
-	await engine.shutdown();
-	expect(runs.length).toBeGreaterThan(0);
-	for (const r of runs) expect(r.serialized).not.toContain(sb.apiKey);
-});
+sandboxPerFile(runs, (started) => (sb = started));
 
 const STEPS: Array<[string, IDataObject]> = [
 	['Liveness', { resource: 'faceLiveness', operation: 'check' }],

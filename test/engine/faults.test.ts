@@ -6,26 +6,15 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { startSandbox, type FaultAnswer, type RequestLogEntry, type Sandbox } from '../../sandbox';
+import { type FaultAnswer, type RequestLogEntry, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun } from '../harness/engine';
-import { argosWorkflow, errorOf, outputsOf, type FixtureItem } from './helpers';
+import { argosWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile } from './helpers';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-afterAll(async () => {
-	await sb.close();
-	await engine.shutdown();
-	for (const r of runs) {
-		expect(r.serialized).not.toContain(sb.apiKey);
-		expect(r.logs.join('\n')).not.toContain(sb.apiKey);
-	}
-});
+sandboxPerFile(runs, (started) => (sb = started));
 
 /** Each applicant has their own face (the sandbox matches faces by the key embedded in the image). */
 function applicants(n: number, prefix = 'u'): FixtureItem[] {

@@ -2,6 +2,8 @@
 import { join } from 'path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { startSandbox, type Sandbox } from '../../sandbox';
+import * as engine from '../harness/engine';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
 
 export const IMAGES = join(__dirname, '../fixtures/images');
@@ -51,3 +53,27 @@ export function outputsOf(run: EngineRun): { success: INodeExecutionData[]; fail
 }
 
 export const errorOf = (item: INodeExecutionData) => item.json.error as IDataObject;
+
+/**
+ * One sandbox for a test file, reset before each test. After the last test it is closed first (so a failed
+ * expectation cannot leave it holding jest open), the engine is stopped, and the standing rule is checked on
+ * every run the file kept: neither API key appears in a run's data, nor the valid one in a log.
+ */
+export function sandboxPerFile(runs: EngineRun[], use: (sandbox: Sandbox) => void): void {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox({ port: 0 });
+		use(sandbox);
+	});
+	beforeEach(() => sandbox.reset());
+	afterAll(async () => {
+		await sandbox.close();
+		await engine.shutdown();
+		expect(runs.length).toBeGreaterThan(0);
+		for (const r of runs) {
+			expect(r.serialized).not.toContain(sandbox.apiKey);
+			expect(r.serialized).not.toContain(sandbox.disabledApiKey);
+			expect(r.logs.join('\n')).not.toContain(sandbox.apiKey);
+		}
+	});
+}

@@ -11,7 +11,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
 import { API_ERRORS } from '../../nodes/ArgosFaces/errors';
-import { argosWorkflow, errorOf, IMAGES, image, NODE, outputsOf, type FixtureItem } from './helpers';
+import { argosWorkflow, errorOf, type FixtureItem, image, IMAGES, NODE, outputsOf, sandboxPerFile } from './helpers';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
@@ -33,22 +33,7 @@ const add = (collectionId: string, extra: IDataObject = {}) => ({
 	...extra,
 });
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-afterAll(async () => {
-	// Closed first, so a failed expectation below cannot leave the server holding jest open.
-	await sb.close();
-	await engine.shutdown();
-	// The standing rule: the API key never appears in an output, an error or a log.
-	expect(runs.length).toBeGreaterThan(0);
-	for (const r of runs) {
-		expect(r.serialized).not.toContain(sb.apiKey);
-		expect(r.serialized).not.toContain(sb.disabledApiKey);
-		expect(r.logs.join('\n')).not.toContain(sb.apiKey);
-	}
-});
+sandboxPerFile(runs, (started) => (sb = started));
 
 describe('Add', () => {
 	it.each(['default', 'filesystem'] as const)('enrols selfies from binary files (%s binary mode), bytes intact', async (binaryMode) => {

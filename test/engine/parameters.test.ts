@@ -5,24 +5,15 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
-import { argosWorkflow, errorOf, outputsOf, type FixtureItem } from './helpers';
+import { argosWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile } from './helpers';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-afterAll(async () => {
-	await sb.close();
-	await engine.shutdown();
-	expect(runs.length).toBeGreaterThan(0);
-	for (const r of runs) expect(r.serialized).not.toContain(sb.apiKey);
-});
+sandboxPerFile(runs, (started) => (sb = started));
 
 async function run(workflow: WorkflowJson): Promise<EngineRun> {
 	const r = await engine.runWorkflow(workflow, { credentials: { argosFacesApi: { apiKey: sb.apiKey, baseUrl: sb.url } }, binaryMode: 'default' });

@@ -6,12 +6,12 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { startSandbox, type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
+import { type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun } from '../harness/engine';
 import { API_ERRORS } from '../../nodes/ArgosFaces/errors';
 import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
-import { argosWorkflow, errorOf, image, outputsOf, type FixtureItem } from './helpers';
+import { argosWorkflow, errorOf, type FixtureItem, image, outputsOf, sandboxPerFile } from './helpers';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
@@ -44,20 +44,7 @@ const OPERATIONS: Array<[string, OperationName, () => IDataObject, string]> = [
 	['ID Document → Check Liveness', 'checkLiveness', () => documentCheck(), '/modules/document'],
 ];
 
-beforeAll(async () => {
-	sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-afterAll(async () => {
-	await sb.close();
-	await engine.shutdown();
-	expect(runs.length).toBeGreaterThan(0);
-	for (const r of runs) {
-		expect(r.serialized).not.toContain(sb.apiKey);
-		expect(r.serialized).not.toContain(sb.disabledApiKey);
-		expect(r.logs.join('\n')).not.toContain(sb.apiKey);
-	}
-});
+sandboxPerFile(runs, (started) => (sb = started));
 
 describe('ARGOS codes of the verify products reach Failed with their description', () => {
 	const cases: Array<[string, number, OperationName, () => IDataObject]> = [
