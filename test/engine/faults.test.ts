@@ -1,7 +1,7 @@
 /**
  * Retries and safety under failure: the sandbox's fault schedule against the node in n8n's engine.
  * Invariants checked on every run: each input item ends on exactly one output; no person is enrolled
- * twice; an Add whose outcome is unknown is never repeated unless "Skip If Already Enrolled" is on;
+ * twice; an Add whose outcome is unknown is never repeated ("Skip If Already Enrolled" only searches after it);
  * the requests the sandbox saw match the retries the node reports; the API key appears nowhere.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -33,7 +33,7 @@ async function enrol(n: number, options: IDataObject = {}, runOptions: engine.Ru
 	});
 	runs.push(r);
 	const out = outputsOf(r);
-	checkInvariants(n, out.success, out.failed, options.skipIfAlreadyEnrolled === true);
+	checkInvariants(n, out.success, out.failed);
 	return { r, ...out };
 }
 
@@ -45,7 +45,7 @@ const requestsOf = (log: RequestLogEntry[], userName: string) =>
 const ambiguous = (e: RequestLogEntry) =>
 	e.status === null || (e.fault !== null && ['reset', 'hang', 'malformed', 'html', 'cut'].includes(e.fault.action)) || [500, 502, 504].includes(e.status);
 
-function checkInvariants(n: number, success: INodeExecutionData[], failed: INodeExecutionData[], skipOn: boolean) {
+function checkInvariants(n: number, success: INodeExecutionData[], failed: INodeExecutionData[]) {
 	// Every input item in exactly one output.
 	const paired = [...success, ...failed].map((i) => (i.pairedItem as { item: number }).item).sort((a, b) => a - b);
 	expect(paired).toEqual(Array.from({ length: n }, (_, i) => i));
@@ -61,8 +61,8 @@ function checkInvariants(n: number, success: INodeExecutionData[], failed: INode
 	for (let i = 0; i < n; i++) {
 		const adds = addsOf(log, `u${i}`);
 		const firstAmbiguous = adds.findIndex(ambiguous);
-		// Without Skip If Already Enrolled, nothing follows an ambiguous Add for the same person.
-		if (!skipOn && firstAmbiguous !== -1) expect(firstAmbiguous).toBe(adds.length - 1);
+		// Nothing follows an ambiguous Add for the same person, with or without Skip If Already Enrolled.
+		if (firstAmbiguous !== -1) expect(firstAmbiguous).toBe(adds.length - 1);
 	}
 	// Every request is accounted for: attempts on Failed items equal the requests the sandbox saw for them.
 	for (const item of failed) {
@@ -139,18 +139,31 @@ describe('Skip If Already Enrolled', () => {
 		expect(sb.requests().map((e) => e.path)).toEqual(['/modules/search', '/modules/search', '/modules/search', '/modules/faces']);
 	});
 
-	it.each<[string, FaultAnswer]>([
-		['504 after the write', { action: 'status', status: 504, when: 'after' }],
-		['504 before the write', { action: 'status', status: 504 }],
-		['a reset', { action: 'reset' }],
-	])('%s: the retry searches first, so the person ends up enrolled exactly once', async (_label, answer) => {
-		sb.addFaults({ match: { method: 'POST', path: '/modules/faces' }, count: 3, ...answer });
-		const { success, failed } = await enrol(3, { skipIfAlreadyEnrolled: true });
+	it('504 after the write: the add is not sent again; the search afterwards finds the face it made', async () => {
+		sb.addFaults({ match: { method: 'POST', path: '/modules/faces' }, count: 3, action: 'status', status: 504, when: 'after' });
+		const { success, failed } = await enrol(3, { skipIfAlreadyEnrolled: true, timeout: 1 });
 		expect(failed).toEqual([]);
-		expect(success).toHaveLength(3);
 		const faces = sb.state().collections.find((c) => c.id === sb.collections.demo)!.faces;
 		expect(faces.map((f) => f.userName).sort()).toEqual(['u0', 'u1', 'u2']);
-		if (answer.when === 'after') expect(success.every((i) => i.json.alreadyEnrolled === true)).toBe(true);
+		expect(success.map((i) => [i.json.faceId, i.json.alreadyEnrolled, i.json.foundAfterLostAnswer]).sort()).toEqual(
+			faces.map((f) => [f.faceId, false, true]).sort(),
+		);
+		for (const name of ['u0', 'u1', 'u2']) expect(addsOf(sb.requests(), name)).toHaveLength(1);
+	});
+
+	it.each<[string, FaultAnswer]>([
+		['504 before the write', { action: 'status', status: 504 }],
+		['a reset before the write', { action: 'reset' }],
+	])('%s: the add is not sent again; the face never shows up, so the item fails as an unknown outcome', async (_label, answer) => {
+		sb.addFaults({ match: { method: 'POST', path: '/modules/faces' }, count: 3, ...answer });
+		const { success, failed } = await enrol(3, { skipIfAlreadyEnrolled: true, timeout: 1 });
+		expect(success).toEqual([]);
+		for (const item of failed) {
+			expect(errorOf(item)).toMatchObject({ outcomeUnknown: true });
+			expect(errorOf(item).description).toMatch(/Searching the collection for 3 s afterwards did not find the face; the add was not sent again/);
+		}
+		for (const name of ['u0', 'u1', 'u2']) expect(addsOf(sb.requests(), name)).toHaveLength(1);
+		expect(sb.state().collections.find((c) => c.id === sb.collections.demo)!.faces).toEqual([]);
 	});
 });
 

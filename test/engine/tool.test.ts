@@ -63,11 +63,11 @@ describe('the agent fills image links through $fromAI', () => {
 			targetImageSource: 'url',
 			targetImageUrl: fromAI('idPortraitUrl', 'https link to the photo of the ID document'),
 		};
-		const match = await call(parameters, { selfieUrl: urlOf('bo-selfie', { faceKey: 'bo' }), idPortraitUrl: urlOf('bo-id', { faceKey: 'bo' }) });
+		const match = await call(parameters, { selfieUrl: urlOf('bo-selfie', { faceKey: 'bo' }), idPortraitUrl: urlOf('bo-id', { faceKey: 'bo', format: 'png' }) });
 		expect(match.arguments).toEqual(['idPortraitUrl', 'selfieUrl']);
 		expect(match.answer).toEqual([expect.objectContaining({ passed: true, similarity: expect.any(Number) })]);
 
-		const other = await call(parameters, { selfieUrl: urlOf('bo-selfie', { faceKey: 'bo' }), idPortraitUrl: urlOf('cy-id', { faceKey: 'cy' }) });
+		const other = await call(parameters, { selfieUrl: urlOf('bo-selfie', { faceKey: 'bo' }), idPortraitUrl: urlOf('cy-id', { faceKey: 'cy', format: 'png' }) });
 		expect((other.answer as Array<{ error: IDataObject }>)[0].error).toMatchObject({ code: 'FACES_DO_NOT_MATCH' });
 	});
 

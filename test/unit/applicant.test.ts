@@ -33,6 +33,7 @@ const APPLICANT_API = new Map<number, RegExp>([
 const LOCAL_SAMPLES: Record<keyof typeof LOCAL_ERRORS, { details: unknown; applicant: RegExp | undefined }> = {
 	IMAGE_MISSING: { details: { property: 'data', available: [] }, applicant: /attach a photo/ },
 	IMAGE_AMBIGUOUS: { details: { parameter: 'Input Binary Field', property: 'data', candidates: ['Selfie_0', 'Selfie_1'] }, applicant: /exactly one photo/ },
+	IMAGE_SAME_FILE: { details: {}, applicant: /same file twice/ },
 	IMAGE_EMPTY: { details: undefined, applicant: /arrived empty/ },
 	IMAGE_INVALID_BASE64: { details: undefined, applicant: undefined },
 	IMAGE_UNSUPPORTED_FORMAT: { details: { detected: 'HEIC' }, applicant: /JPEG, PNG or WebP/ },

@@ -1,10 +1,11 @@
 /** Parameters several operations share, and the per-item readers that go with them. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ImageParameterNames, ImageParameters, ImageSource } from '../helpers/image';
+import type { AutoDetect, ImageParameterNames, ImageParameters, ImageSource } from '../helpers/image';
 import { DEFAULT_IMAGE_PARAMETERS, loadImage } from '../helpers/image';
 import type { EncodedImage } from '../helpers/interfaces';
 import { FaceError, localError } from '../errors';
+import { imageApplicantMessage, type ImageRole } from '../errors/applicant';
 import { downloadImage } from '../transport/download';
 
 export const collectionIdField: INodeProperties = {
@@ -234,20 +235,38 @@ export function readBoolean(this: IExecuteFunctions, itemIndex: number, name: st
 	throw invalid.call(this, itemIndex, name, label, 'true or false', raw);
 }
 
-export function imageParameters(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS,
-): ImageParameters {
+/**
+ * Whether the node may take the item's only file when the named property is absent: only while the field
+ * is at its default and the operation reads a single image. A typed name (or an expression) is a requirement.
+ */
+function autoDetectFor(this: IExecuteFunctions, names: ImageParameterNames, named: string, twoImages: boolean): AutoDetect {
+	if (twoImages) return 'compare';
+	const raw = this.getNode().parameters[names.binaryProperty];
+	const atDefault = raw === undefined || (typeof raw === 'string' && !raw.startsWith('=') && named === (names.defaultBinaryProperty ?? 'data'));
+	return atDefault ? 'single' : 'typed';
+}
+
+export interface ImageRead {
+	names?: ImageParameterNames;
+	/** What the image shows, so the applicant is told which photo to send again. */
+	role: ImageRole;
+	/** The operation reads two images (Face Compare): neither is ever picked automatically. */
+	twoImages?: boolean;
+}
+
+export function imageParameters(this: IExecuteFunctions, itemIndex: number, read: ImageRead): ImageParameters {
+	const names = read.names ?? DEFAULT_IMAGE_PARAMETERS;
 	const raw = this.getNodeParameter(names.source, itemIndex, 'binary');
 	const source: ImageSource = raw === 'base64' || raw === 'url' ? raw : 'binary';
 	const label = names.binaryPropertyLabel;
 	const sendAs = readText.call(this, itemIndex, 'options.sendImageAs', 'Send Image As') || 'base64';
 	if (sendAs !== 'base64' && sendAs !== 'dataUrl') throw invalid.call(this, itemIndex, 'options.sendImageAs', 'Send Image As', '"base64" or "dataUrl"', sendAs);
+	const binaryPropertyName = source === 'binary' ? requiredText.call(this, itemIndex, names.binaryProperty, label) : '';
 	return {
 		source,
-		binaryPropertyName: source === 'binary' ? requiredText.call(this, itemIndex, names.binaryProperty, label) : '',
+		binaryPropertyName,
 		binaryPropertyLabel: label,
+		autoDetect: autoDetectFor.call(this, names, binaryPropertyName, read.twoImages === true),
 		base64Image: source === 'base64' ? readText.call(this, itemIndex, names.base64, `Base64 ${names.title}`) : '',
 		imageUrl: source === 'url' ? requiredText.call(this, itemIndex, names.url, `${names.title} URL`) : '',
 		validate: readBoolean.call(this, itemIndex, 'options.validateImage', 'Validate Image', true),
@@ -256,24 +275,23 @@ export function imageParameters(
 	};
 }
 
-/**
- * Reads, finds, downloads and checks one image of the item. `exclude` lists the binary properties the
- * item's other image parameters already took (Face Compare), so they are never picked again.
- */
-export async function readImage(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS,
-	exclude: string[] = [],
-): Promise<EncodedImage> {
-	const parameters = { ...imageParameters.call(this, itemIndex, names), exclude };
-	// The timeout is read like the ARGOS requests' one: once per run, from the first item.
-	const timeout = this.getNodeParameter('options.timeout', 0, 30);
-	const timeoutSeconds = typeof timeout === 'number' && timeout > 0 ? timeout : 30;
+/** Reads, finds, downloads and checks one image of the item; a problem the applicant can fix names their photo. */
+export async function readImage(this: IExecuteFunctions, itemIndex: number, read: ImageRead): Promise<EncodedImage> {
+	const parameters = imageParameters.call(this, itemIndex, read);
+	// Read per item like the ARGOS requests' own timeout: an expression may give anything.
+	const timeoutSeconds = readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (S)', { min: 1, max: 600, fallback: 30 });
 	const signal = this.getExecutionCancelSignal?.();
-	return await loadImage.call(this, itemIndex, parameters, async (url, maxBytes) =>
-		await downloadImage(this, url, { maxBytes, timeoutSeconds, signal }),
-	);
+	return await loadImage
+		.call(this, itemIndex, parameters, async (url, maxBytes) => await downloadImage(this, url, { maxBytes, timeoutSeconds, signal }))
+		.catch(forRole(read.role));
+}
+
+/** An image problem the applicant can fix is told in words for the photo it is about (selfie or ID). */
+function forRole(role: ImageRole): (error: unknown) => never {
+	return (error) => {
+		const applicantMessage = error instanceof FaceError && error.info.applicantMessage !== undefined ? imageApplicantMessage(error.info.code, role) : undefined;
+		throw applicantMessage === undefined ? error : new FaceError({ ...(error as FaceError).info, applicantMessage }, (error as FaceError).fatal);
+	};
 }
 
 /** Takes the first present value among the camelCase and snake_case spellings ARGOS may send. */

@@ -102,7 +102,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	items.forEach((item, i) => {
 		const outcome = outcomes[i] ?? { failed: localError('CANCELLED', undefined).info };
 		const binary = filesOn && item.binary ? { binary: item.binary } : {};
-		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json, ...binary, pairedItem: { item: i } });
+		// The combined binary mode keeps the files in json._files: they go on with the json.
+		const files = filesOn && item.json._files !== undefined ? { _files: item.json._files } : {};
+		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json: { ...json, ...files }, ...binary, pairedItem: { item: i } });
 		else (asTool ? success : failed).push(failedItem(item, i, outcome.failed));
 	});
 	return asTool ? [success] : [success, failed];

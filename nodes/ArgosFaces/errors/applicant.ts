@@ -9,8 +9,41 @@ export const APPLICANT = {
 	format:
 		'Your file is not a photo we can read: please send a JPEG, PNG or WebP photo (on an iPhone, set Camera → Formats to "Most Compatible").',
 	noFace: 'We could not find a face in your photo: please send a clear, well-lit photo of your face.',
+	noPortrait:
+		'We could not find the portrait on your ID document: please send a sharp photo of the whole document, without glare on the portrait.',
+	noFaceInEither:
+		'We could not find a face in your selfie or on your ID document: please send a clear selfie and a sharp photo of your ID document.',
 	retakeId:
 		'We could not accept the photo of your ID document: please photograph the original card again, flat and in even light, with some background around all four edges (not a screen, print or copy).',
 	samePerson:
 		'Your selfie and the portrait on your ID do not seem to show the same person: please send a clear selfie and a sharp, glare-free photo of your own ID.',
+	twoFiles: 'We received the same file twice: please send a selfie and, separately, a photo of your ID document.',
 } as const;
+
+/**
+ * What an image is for in its operation. The applicant is told about the image they can fix: a selfie
+ * problem must never read as a problem with their ID and the other way round.
+ */
+export type ImageRole = 'selfie' | 'idPortrait' | 'idDocument';
+
+const PHOTO: Record<ImageRole, string> = {
+	selfie: 'photo of your face',
+	idPortrait: 'photo of your ID document',
+	idDocument: 'photo of your ID document',
+};
+
+/** Sentences for problems with one image, by local code; the selfie's wording is the default. */
+const IMAGE_PROBLEMS: Record<string, (photo: string) => string> = {
+	IMAGE_MISSING: (photo) => `We did not receive a photo: please attach a ${photo} and send it again.`,
+	IMAGE_AMBIGUOUS: (photo) => `We received several files: please send exactly one ${photo}.`,
+	IMAGE_EMPTY: (photo) => `Your ${photo} arrived empty: please send it again.`,
+	IMAGE_CORRUPT: (photo) => `Your ${photo} did not arrive complete: please send it again.`,
+	IMAGE_TOO_LARGE: (photo) => `Your ${photo} is too large: please send a smaller one, for example a normal phone photo rather than a scan.`,
+	IMAGE_UNSUPPORTED_FORMAT: (photo) =>
+		`Your ${photo} is not a file we can read: please send a JPEG, PNG or WebP photo (on an iPhone, set Camera → Formats to "Most Compatible").`,
+};
+
+/** The applicant's sentence for an image problem, worded for the image's role; undefined for other codes. */
+export function imageApplicantMessage(code: string | number, role: ImageRole = 'selfie'): string | undefined {
+	return IMAGE_PROBLEMS[code]?.(PHOTO[role]);
+}

@@ -1,30 +1,46 @@
 /** Problems found before anything is sent, in this node's own words. */
 
-import { APPLICANT } from './applicant';
+import { APPLICANT, imageApplicantMessage } from './applicant';
 
 /** 1 MB in the "Max Image Size (MB)" option: a binary megabyte, as n8n and Windows count file sizes. */
 export const MEGABYTE = 1048576;
 
 const megabytes = (bytes: number) => (bytes / MEGABYTE).toFixed(1);
 
+/** Why the node did not take another file of the item in place of the missing one. */
+const NOT_SUBSTITUTED = {
+	default: '',
+	typed: ' A name you typed is a requirement: the node never uses another file in its place, so nothing was sent.',
+	compare: ' Face Compare never picks a file on its own (a wrong pick could compare a photo with itself): name both files.',
+};
+
 export const LOCAL_ERRORS = {
-	IMAGE_MISSING: (d: { property: string; available: string[] }) => ({
+	IMAGE_MISSING: (d: { property: string; available: string[]; parameter?: string; named?: 'typed' | 'compare' }) => ({
 		message: `No binary property "${d.property}" on this item`,
 		description: d.available.length
-			? `This item has binary properties: ${d.available.join(', ')}. Set "Input Binary Field" to the one that holds the photo.`
+			? `This item has binary properties: ${d.available.join(', ')}. Set "${d.parameter ?? 'Input Binary Field'}" to the one that holds the photo.${NOT_SUBSTITUTED[d.named ?? 'default']}`
 			: 'This item has no binary data at all. Check that the previous node outputs the photo as a file, or switch "Image Source" to Base64 String or URL.',
 		// With no file at all the applicant may simply not have attached one; a wrong name is ours to fix.
-		...(d.available.length === 0 && { applicantMessage: 'We did not receive a photo: please attach a photo of your face and send it again.' }),
+		...(d.available.length === 0 && { applicantMessage: imageApplicantMessage('IMAGE_MISSING') }),
 	}),
 	IMAGE_AMBIGUOUS: (d: { parameter: string; property: string; candidates: string[] }) => ({
 		message: `No binary property "${d.property}" on this item, and it holds several files: ${d.candidates.join(', ')}`,
-		description: `The node cannot tell which file is the photo. Set "${d.parameter}" to one of ${d.candidates.join(', ')}, or let the form accept a single file.`,
-		applicantMessage: 'We received several files: please send exactly one photo of your face.',
+		description: `The node cannot tell which file is the photo, and it never guesses. Set "${d.parameter}" to one of ${d.candidates.join(', ')}, or let the form accept a single file.`,
+		applicantMessage: imageApplicantMessage('IMAGE_AMBIGUOUS'),
+	}),
+	IMAGE_SAME_FILE: (d: { property?: string } = {}) => ({
+		message: d.property
+			? `The selfie and the ID portrait both name the binary property "${d.property}"`
+			: 'The selfie and the ID portrait are the same file (identical bytes)',
+		description:
+			'Face Compare needs two different photos: the selfie in "Input Binary Field" and the photo of the ID document in "ID Portrait Binary Field". A photo compared with itself always matches, so nothing was sent.',
+		// Two upload fields given one file: the applicant can send the right two.
+		...(!d.property && { applicantMessage: APPLICANT.twoFiles }),
 	}),
 	IMAGE_EMPTY: () => ({
 		message: 'The image is empty (0 bytes)',
 		description: 'The file arrived without content. Check the upload or the previous node.',
-		applicantMessage: 'Your photo arrived empty: please send it again.',
+		applicantMessage: imageApplicantMessage('IMAGE_EMPTY'),
 	}),
 	IMAGE_INVALID_BASE64: () => ({
 		message: 'The Base64 Image is not valid base64',
@@ -35,13 +51,13 @@ export const LOCAL_ERRORS = {
 		message: `The file is ${d.detected}, not a JPEG, PNG or WebP photo`,
 		description:
 			'Ask for the photo as a JPEG, PNG or WebP (phone cameras can save HEIC: choose "Most Compatible" or convert it first). If you are sure ARGOS accepts this format, turn off "Validate Image".',
-		applicantMessage: APPLICANT.format,
+		applicantMessage: imageApplicantMessage('IMAGE_UNSUPPORTED_FORMAT'),
 	}),
 	IMAGE_CORRUPT: (d: { format: string; problem: string }) => ({
 		message: `The ${d.format} file is incomplete or damaged (${d.problem})`,
 		description:
 			'The file was probably cut off during upload or download. Ask for it again; nothing was sent to ARGOS. If the file opens fine elsewhere, turn off "Validate Image".',
-		applicantMessage: 'Your photo did not arrive complete: please send it again.',
+		applicantMessage: imageApplicantMessage('IMAGE_CORRUPT'),
 	}),
 	IMAGE_TOO_LARGE: (d: { bytes: number; maxMb: number; stopped?: boolean }) => ({
 		message: d.stopped
@@ -49,7 +65,7 @@ export const LOCAL_ERRORS = {
 			: `The image is ${megabytes(d.bytes)} MB, over the ${d.maxMb} MB limit`,
 		description:
 			'Make the photo smaller (about 1280 pixels on the long side is plenty) or save it as JPEG at quality 80. The limit is the "Max Image Size (MB)" option (1 MB = 1,048,576 bytes).',
-		applicantMessage: APPLICANT.smaller,
+		applicantMessage: imageApplicantMessage('IMAGE_TOO_LARGE'),
 	}),
 	IMAGE_URL_INVALID: (d: { reason: string }) => ({
 		message: `The Image URL ${d.reason}`,

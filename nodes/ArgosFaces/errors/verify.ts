@@ -125,7 +125,8 @@ export function faceNotDetected(d: { images: string[]; details: IDataObject }): 
 		{
 			message: `ARGOS found no usable face in the ${d.images.join(' and the ')}`,
 			description: `The faces could not be compared. ${RETAKE_SELFIE} For the ID, photograph it so that its portrait is sharp and free of glare.`,
-			applicantMessage: APPLICANT.noFace,
+			// The applicant is told which photo to send again: their selfie, their ID, or both.
+			applicantMessage: d.images.length > 1 ? APPLICANT.noFaceInEither : d.images[0] === 'selfie' ? APPLICANT.noFace : APPLICANT.noPortrait,
 		},
 		d.details,
 	);

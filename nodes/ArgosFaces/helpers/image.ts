@@ -144,26 +144,30 @@ export const DEFAULT_IMAGE_PARAMETERS: ImageParameterNames = {
 	base64: 'base64Image',
 	url: 'imageUrl',
 	binaryPropertyLabel: 'Input Binary Field',
+	defaultBinaryProperty: 'data',
 };
 
 export type ImageSource = 'binary' | 'base64' | 'url';
+
+/**
+ * When the named binary property is absent: `single` takes the item's only file (the field was left at its
+ * default), `typed` and `compare` never take another file (the name was typed, or the operation has two
+ * images and a wrong pick could compare a photo with itself).
+ */
+export type AutoDetect = 'single' | 'typed' | 'compare';
 
 export interface ImageParameters {
 	source: ImageSource;
 	binaryPropertyName: string;
 	/** Display name of the binary property parameter, for messages. */
 	binaryPropertyLabel?: string;
+	autoDetect: AutoDetect;
 	base64Image: string;
 	imageUrl?: string;
 	validate: boolean;
 	/** 0 turns the size check off. */
 	maxImageSizeMb: number;
 	sendAs: 'base64' | 'dataUrl';
-	/**
-	 * Binary properties another image parameter of the same item already uses: never picked when
-	 * looking for the photo, so a selfie is not compared with itself.
-	 */
-	exclude?: string[];
 }
 
 /** Fetches a URL with the size limit enforced while reading; supplied by actions/ from transport/. */
@@ -177,57 +181,70 @@ interface BinaryCandidate {
 	binary: IBinaryData;
 }
 
-/** Every binary of the item, including those the combined binary mode moved to json._files. */
+/**
+ * Every file of the item: its binary properties and, in the combined binary mode, those moved to
+ * json._files. A json._files entry counts only where n8n itself reads it as a file (combined mode), so
+ * json that merely looks like one is never taken for an upload.
+ */
 function binaryCandidates(this: IExecuteFunctions, itemIndex: number): BinaryCandidate[] {
 	const item = this.getInputData()[itemIndex];
 	const files = (item?.json?._files ?? {}) as IDataObject;
-	const isBinary = (value: unknown): value is IBinaryData =>
-		!!value && typeof value === 'object' && typeof (value as IBinaryData).mimeType === 'string';
-	return [
-		...Object.entries(item?.binary ?? {}).map(([property, binary]) => ({ property, binary })),
-		...Object.entries(files)
-			.filter(([, value]) => isBinary(value))
-			.map(([key, value]) => ({ property: `_files.${key}`, binary: value as IBinaryData })),
-	];
+	const moved = Object.keys(files).flatMap((key) => {
+		try {
+			return [{ property: `_files.${key}`, binary: this.helpers.assertBinaryData(itemIndex, `_files.${key}`) }];
+		} catch {
+			return [];
+		}
+	});
+	return [...Object.entries(item?.binary ?? {}).map(([property, binary]) => ({ property, binary })), ...moved];
 }
 
 export interface ResolvedBinary {
 	property: string;
 	binary: IBinaryData;
-	/** The named property was absent and this one was the only candidate. */
+	/** The named property was absent and this was the item's only file. */
 	autoDetected: boolean;
+}
+
+/** The property as named: as n8n resolves it, or where the combined binary mode moved it (json._files). */
+function namedBinary(this: IExecuteFunctions, itemIndex: number, property: string): ResolvedBinary | undefined {
+	for (const path of [property, `_files.${property}`]) {
+		try {
+			return { property: path, binary: this.helpers.assertBinaryData(itemIndex, path), autoDetected: false };
+		} catch {
+			// Not there: try the next place, then report what the item holds.
+		}
+	}
+	return undefined;
 }
 
 /**
  * n8n's Form Trigger names an upload after its field label (`Selfie`, `Selfie_0`…), so the conventional
- * `data` rarely matches. A named property that exists always wins; otherwise the one image binary (or
- * the one binary) of the item is taken. Several candidates → IMAGE_AMBIGUOUS, none → IMAGE_MISSING.
+ * `data` rarely matches. A named property that exists always wins. Otherwise, only while the field is at
+ * its default, the item's only file is taken — counted over every file, whatever its claimed mime type or
+ * name, since an upload's type is often wrong and a wrong pick could enrol an ID photo. Never a guess
+ * between several files, and never for a name the user typed.
  */
 export function resolveBinary(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	named: string,
 	label = DEFAULT_IMAGE_PARAMETERS.binaryPropertyLabel,
-	exclude: string[] = [],
+	autoDetect: AutoDetect = 'single',
 ): ResolvedBinary {
 	const property = named.trim();
-	try {
-		return { property, binary: this.helpers.assertBinaryData(itemIndex, property), autoDetected: false };
-	} catch {
-		// Absent: look for the only candidate below.
-	}
+	const found = namedBinary.call(this, itemIndex, property);
+	if (found) return found;
 	const all = binaryCandidates.call(this, itemIndex);
-	const candidates = all.filter((c) => !exclude.includes(c.property));
-	const images = candidates.filter((c) => String(c.binary.mimeType ?? '').toLowerCase().startsWith('image/'));
-	const chosen = images.length === 1 ? images[0] : candidates.length === 1 ? candidates[0] : undefined;
-	if (chosen) return { ...chosen, autoDetected: true };
-	if (candidates.length > 1)
-		throw localError('IMAGE_AMBIGUOUS', {
-			parameter: label,
-			property,
-			candidates: (images.length > 1 ? images : candidates).map((c) => c.property),
-		});
-	throw localError('IMAGE_MISSING', { property, available: all.map((c) => c.property) });
+	if (autoDetect === 'single' && all.length === 1) return { ...all[0], autoDetected: true };
+	if (autoDetect === 'single' && all.length > 1)
+		throw localError('IMAGE_AMBIGUOUS', { parameter: label, property, candidates: all.map((c) => c.property) });
+	throw localError('IMAGE_MISSING', {
+		property,
+		available: all.map((c) => c.property),
+		parameter: label,
+		...(autoDetect !== 'single' && { named: autoDetect }),
+	});
 }
 
 interface RawImage {
@@ -251,7 +268,7 @@ async function readRaw(
 		const { buffer, host } = await download(String(p.imageUrl ?? '').trim(), Math.floor(limit));
 		return { buffer, summary: { source: 'url', host } };
 	}
-	const { property, binary, autoDetected } = resolveBinary.call(this, itemIndex, p.binaryPropertyName, p.binaryPropertyLabel, p.exclude);
+	const { property, binary, autoDetected } = resolveBinary.call(this, itemIndex, p.binaryPropertyName, p.binaryPropertyLabel, p.autoDetect);
 	const summary: IDataObject = { source: 'binary', property, autoDetected };
 	if (binary.fileName) summary.fileName = binary.fileName;
 	if (!binary.id && typeof binary.data === 'string') return { b64: binary.data, claimedMime: binary.mimeType, summary };

@@ -169,6 +169,14 @@ export class ArgosApi {
 		return this.settings.maxRetries;
 	}
 
+	get timeoutSeconds(): number {
+		return this.settings.timeoutSeconds;
+	}
+
+	get signal(): AbortSignal | undefined {
+		return this.settings.signal;
+	}
+
 	private async send(request: ApiRequest): Promise<Attempt> {
 		this.attempts++;
 		try {

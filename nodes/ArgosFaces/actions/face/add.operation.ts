@@ -1,10 +1,10 @@
 /** POST /modules/faces — https://developers.argosidentity.com/en/verify/face_id/api_reference/add-face */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import type { AddFaceResponse, FaceListResponse, SearchOutput } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
-import { FaceError, invalidResponse, outcomeUnknown } from '../../errors';
+import { cancelled, FaceError, invalidResponse, outcomeUnknown } from '../../errors';
 import {
 	collectionIdField,
 	imageFields,
@@ -40,7 +40,7 @@ const properties: INodeProperties[] = [
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to search the collection first and, when the face is already there, return the existing faceId instead of adding a duplicate. Costs one search per item. Two runs at the same moment can still both add.',
+				'Whether to search the collection first and, when the face is already there, return the existing faceId instead of adding a duplicate. Costs one search per item. When the answer to the add is lost, the add is never sent again: the node searches for up to Timeout seconds (at least 3) and returns the face it finds, else the item fails with outcomeUnknown. Two runs at the same moment can still both add.',
 		},
 	]),
 ];
@@ -102,7 +102,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
 	const userName = requiredText.call(this, itemIndex, 'userName', 'User Name');
 	const skipIfEnrolled = readBoolean.call(this, itemIndex, 'options.skipIfAlreadyEnrolled', 'Skip If Already Enrolled', false);
-	const image = await readImage.call(this, itemIndex);
+	const image = await readImage.call(this, itemIndex, { role: 'selfie' });
 	const add = async () =>
 		toOutput(
 			await api.request<AddFaceResponse & IDataObject>({
@@ -115,17 +115,41 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		);
 	if (!skipIfEnrolled) return [{ ...(await add()), image: image.summary }];
 
-	// After an add whose outcome is unknown, searching again tells whether it happened, so the add
-	// can safely be repeated — the one case where an Add is retried.
-	for (let repeats = 0; ; repeats++) {
-		const found = await searchFace(api, collectionId, userName, image.base64);
-		if (found.matched) return [{ ...(await enrolled(api, found, collectionId)), image: image.summary }];
-		const added = await add().then(
-			(output) => ({ output }),
-			(error: unknown) => ({ error }),
+	const found = await searchFace(api, collectionId, userName, image.base64);
+	if (found.matched) return [{ ...(await enrolled(api, found, collectionId)), image: image.summary }];
+	const added = await add().then(
+		(output) => ({ output }),
+		(error: unknown) => ({ error }),
+	);
+	if ('output' in added) return [{ ...added.output, alreadyEnrolled: false, image: image.summary }];
+	const { error } = added;
+	if (!(error instanceof FaceError && error.info.outcomeUnknown && error.info.code !== 'CANCELLED')) throw error;
+	// The add may have happened, or may still be happening at ARGOS: it is never sent again. Only a
+	// search can tell, and a slow add shows up late, so look for it for a while.
+	const face = await findAfterLostAdd(api, collectionId, userName, image.base64);
+	if (!face) throw new FaceError({ ...error.info, description: `${error.info.description} ${notFoundAfter(api)}` }, error.fatal);
+	return [{ ...(await enrolled(api, face, collectionId)), alreadyEnrolled: false, foundAfterLostAnswer: true, image: image.summary }];
+}
+
+/** Searches after 1, 2, 4… s until as long again as the add was given (Timeout, at least 3 s) has passed. */
+const confirmWindowSeconds = (api: ArgosApi) => Math.max(3, api.timeoutSeconds);
+
+function notFoundAfter(api: ArgosApi): string {
+	return `Searching the collection for ${confirmWindowSeconds(api)} s afterwards did not find the face; the add was not sent again, and it may still complete at ARGOS.`;
+}
+
+async function findAfterLostAdd(api: ArgosApi, collectionId: string, userName: string, faceImage: string): Promise<SearchOutput | undefined> {
+	const windowMs = confirmWindowSeconds(api) * 1000;
+	for (let waited = 0, wait = 1000; waited < windowMs; waited += wait, wait *= 2) {
+		wait = Math.min(wait, windowMs - waited);
+		const stopped = await sleep(wait, api.signal).then(
+			() => api.signal?.aborted === true,
+			() => true,
 		);
-		if ('output' in added) return [{ ...added.output, alreadyEnrolled: false, image: image.summary }];
-		const unknown = added.error instanceof FaceError && added.error.info.outcomeUnknown && added.error.info.code !== 'CANCELLED';
-		if (!unknown || repeats >= api.maxRetries) throw added.error;
+		if (stopped) throw new FaceError({ ...cancelled('add'), attempts: api.attempts });
+		// A search that fails is no answer either way: keep looking until the window ends.
+		const found = await searchFace(api, collectionId, userName, faceImage).catch(() => undefined);
+		if (found?.matched) return found;
 	}
+	return undefined;
 }

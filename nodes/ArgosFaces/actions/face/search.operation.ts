@@ -80,6 +80,6 @@ export async function searchFace(
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
 	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
 	const requestName = requiredText.call(this, itemIndex, 'requestName', 'Request Name');
-	const image = await readImage.call(this, itemIndex);
+	const image = await readImage.call(this, itemIndex, { role: 'selfie' });
 	return [{ ...(await searchFace(api, collectionId, requestName, image.base64)), image: image.summary }];
 }

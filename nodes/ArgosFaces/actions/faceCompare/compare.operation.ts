@@ -8,7 +8,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { FaceError, invalidResponse } from '../../errors';
+import { FaceError, invalidResponse, localError } from '../../errors';
 import { faceNotDetected, facesDoNotMatch } from '../../errors/verify';
 import type { ImageParameterNames } from '../../helpers/image';
 import type { ArgosApi } from '../../transport';
@@ -180,6 +180,12 @@ export function compareFailure(output: CompareOutput): FaceError {
 	);
 }
 
+/** Compares the payloads, ignoring a data-URL prefix (the two images may differ only in their claimed type). */
+function sameBytes(a: string, b: string): boolean {
+	const payload = (s: string) => s.slice(s.indexOf(',') + 1);
+	return payload(a) === payload(b);
+}
+
 /** A local image problem names which of the two images it is about. */
 function naming(which: string): (error: unknown) => never {
 	return (error) => {
@@ -196,10 +202,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		min: 0,
 		max: 1,
 	});
-	const origin = await readImage.call(this, itemIndex).catch(naming('Selfie'));
-	// An item holding one file must not have the selfie compared with itself.
-	const selfieProperty = typeof origin.summary.property === 'string' ? [origin.summary.property] : [];
-	const target = await readImage.call(this, itemIndex, ID_PORTRAIT, selfieProperty).catch(naming(ID_PORTRAIT.title));
+	const origin = await readImage.call(this, itemIndex, { role: 'selfie', twoImages: true }).catch(naming('Selfie'));
+	const target = await readImage.call(this, itemIndex, { names: ID_PORTRAIT, role: 'idPortrait', twoImages: true }).catch(naming(ID_PORTRAIT.title));
+	// A photo compared with itself always matches: an applicant with only someone's ID photo would pass.
+	if (origin.summary.source === 'binary' && origin.summary.property === target.summary.property)
+		throw localError('IMAGE_SAME_FILE', { property: String(origin.summary.property) });
+	if (sameBytes(origin.base64, target.base64)) throw localError('IMAGE_SAME_FILE', {});
 	const body = await api.request<IDataObject>({
 		method: 'POST',
 		path: '/modules/compare',

@@ -68,7 +68,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		min: 0,
 		max: 100,
 	});
-	const image = await readImage.call(this, itemIndex);
+	const image = await readImage.call(this, itemIndex, { role: 'selfie' });
 	const body = await api.request<IDataObject>({ method: 'POST', path: '/modules/liveness', body: { faceImage: image.base64 } });
 	const output = normaliseLiveness(body, threshold);
 	if (!output.passed) throw new FaceError(livenessBelowThreshold(output));

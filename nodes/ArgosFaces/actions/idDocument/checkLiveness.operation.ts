@@ -142,7 +142,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		throw parameterError.call(this, 'pipelines', error);
 	}
 	const field = this.getNodeParameter('options.idImageField', itemIndex, 'idImage') === 'image' ? 'image' : 'idImage';
-	const image = await readImage.call(this, itemIndex);
+	const image = await readImage.call(this, itemIndex, { role: 'idDocument' });
 	const flags = Object.fromEntries(ALL_PIPELINES.map((p) => [p, pipelines.includes(p)]));
 	const body = await api.request<IDataObject>({
 		method: 'POST',
