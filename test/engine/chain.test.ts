@@ -3,13 +3,12 @@
  * Success output of the one before, with no node that reads the files again. It works because a check's
  * Success items carry the input item's files on; every request must carry the applicant's own bytes.
  */
-import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
+import { type Sandbox, type SampleImageOptions } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
-import { argosWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile, TYPE } from './helpers';
+import { argosWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile, sentImages, sha, TYPE } from './helpers';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
@@ -55,12 +54,6 @@ const APPLICANTS: Array<{ name: string; selfie: SampleImageOptions; id: SampleIm
 	{ name: 'max', selfie: { faceKey: 'max' }, id: { faceKey: 'someone-else', format: 'png' }, ends: 'Compare' },
 	{ name: 'sue', selfie: { faceKey: 'sue' }, id: { faceKey: 'sue', format: 'png', screenReplay: true }, ends: 'Document' },
 ];
-
-const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const sentImages = (e: RequestLogEntry) => {
-	const body = e.body as unknown as { images?: Record<string, { sha256: string } | null>; imageSha256?: string };
-	return body.images ? Object.fromEntries(Object.entries(body.images).map(([k, v]) => [k, v?.sha256])) : { faceImage: body.imageSha256 };
-};
 
 describe('a check passes its files on to the next step', () => {
 	it.each(['default', 'filesystem'] as const)('Liveness → Compare → Document → Add in one workflow (%s binary mode)', async (binaryMode) => {

@@ -1,8 +1,10 @@
 /** Builds the workflows the engine tests run: Manual Trigger → Fixture Items → Argos Faces. */
+import { createHash } from 'crypto';
 import { join } from 'path';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { readFileSync } from 'fs';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { type RequestLogEntry, startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
 
@@ -76,4 +78,46 @@ export function sandboxPerFile(runs: EngineRun[], use: (sandbox: Sandbox) => voi
 			expect(r.logs.join('\n')).not.toContain(sandbox.apiKey);
 		}
 	});
+}
+
+export const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/** The sha256 of each image a request carried, by its field (faceImage for Face ID, originFace… for the checks). */
+export function sentImages(entry: RequestLogEntry): Record<string, string | null | undefined> {
+	const body = entry.body as unknown as { images?: Record<string, { sha256: string | null } | null>; imageSha256?: string };
+	return body.images ? Object.fromEntries(Object.entries(body.images).map(([k, v]) => [k, v?.sha256])) : { faceImage: body.imageSha256 };
+}
+
+/** n8n's binary modes as a workflow meets them: in memory, on disk, and on disk with files in json._files. */
+export type Mode = 'default' | 'filesystem' | 'combined';
+export const MODES: Mode[] = ['default', 'filesystem', 'combined'];
+
+export async function runInMode(workflow: WorkflowJson, mode: Mode, credentials: Record<string, ICredentialDataDecryptedObject>): Promise<EngineRun> {
+	const settings = mode === 'combined' ? { ...workflow.settings, binaryMode: 'combined' } : workflow.settings;
+	return await engine.runWorkflow({ ...workflow, settings: settings as never }, { credentials, binaryMode: mode === 'combined' ? 'filesystem' : mode });
+}
+
+const EXAMPLE = JSON.parse(readFileSync(join(__dirname, '../../examples/full-onboarding.workflow.json'), 'utf8')) as WorkflowJson;
+/** The README's chain, in the example's order. */
+export const CHAIN = ['Selfie Liveness', 'Selfie vs ID Portrait', 'ID Document Liveness', 'Enrol Face'];
+
+/** The four Argos Faces nodes of the full onboarding example, parameters as committed, fed by fixture items. */
+export function exampleChain(items: FixtureItem[], collectionId: string, userName = "={{ $('Items').item.json.name }}"): WorkflowJson {
+	const nodes = CHAIN.map((name) => {
+		const node = EXAMPLE.nodes.find((n) => n.name === name)!;
+		const parameters = { ...node.parameters } as IDataObject;
+		// The example names applicants by the file it read; here the item says who it is.
+		if (parameters.operation === 'add') Object.assign(parameters, { userName, collectionId });
+		return { ...node, parameters, credentials: { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } } };
+	});
+	const connections: WorkflowJson['connections'] = {
+		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+		Items: { main: [[{ node: CHAIN[0], type: 'main', index: 0 }]] },
+	};
+	CHAIN.slice(1).forEach((name, i) => (connections[CHAIN[i]] = { main: [[{ node: name, type: 'main', index: 0 }]] }));
+	return {
+		name: 'README chain',
+		nodes: [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} }, { name: 'Items', type: 'argosTest.fixtureItems', parameters: { items } }, ...nodes],
+		connections,
+	};
 }

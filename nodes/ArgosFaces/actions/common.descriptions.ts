@@ -22,7 +22,7 @@ export const collectionIdField: INodeProperties = {
  * The source fields of one image parameter. Operations with two images (Face Compare) call it once per
  * image with their own parameter names and labels.
  */
-export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS, what = 'photo'): INodeProperties[] {
+export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PARAMETERS, what = 'photo', single = true): INodeProperties[] {
 	const shown = (source: ImageSource) => ({ show: { [names.source]: [source] } });
 	const fields: INodeProperties[] = [
 		{
@@ -55,8 +55,14 @@ export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PAR
 			type: 'string',
 			required: true,
 			default: 'data',
-			hint: `The binary property that holds the ${what}. If it is absent and the item has only one image file, that file is used.`,
-			description: `Name of the binary property with the ${what}. When no property has this name and the item carries exactly one image file (or one file), that one is used, so an upload from n8n's Form Trigger (named after its field, e.g. Selfie) works as is. With the workflow setting "binary mode: combined", use _files.&lt;name&gt;.`,
+			hint: single
+				? `The binary property that holds the ${what}. Left at "${names.defaultBinaryProperty ?? 'data'}" and absent, the item's file is used if it carries exactly one; a name you type must be there.`
+				: `The binary property that holds the ${what}. It must be there: with two images the node never picks a file itself.`,
+			description: `Name of the binary property with the ${what}. ${
+				single
+					? "While this field is at its default and no property has that name, an item carrying exactly one file (of any type) uses that file, so an upload from n8n's Form Trigger (named after its field, e.g. Selfie) works as is; with several files the item fails rather than guess. A name you type is never replaced by another file."
+					: 'The item goes to Failed when it is absent: a guessed file could compare a photo with itself.'
+			} In the workflow setting "binary mode: combined", the name of the file under _files works too.`,
 			displayOptions: shown('binary'),
 		},
 		{

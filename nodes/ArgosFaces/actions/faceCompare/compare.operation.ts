@@ -10,10 +10,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { FaceError, invalidResponse, localError } from '../../errors';
 import { faceNotDetected, facesDoNotMatch } from '../../errors/verify';
-import type { ImageParameterNames } from '../../helpers/image';
+import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import type { ArgosApi } from '../../transport';
 import {
-	imageFields,
 	imageOptions,
 	imageSourceFields,
 	optionsCollection,
@@ -46,8 +45,8 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	...imageFields,
-	...imageSourceFields(ID_PORTRAIT, 'photo of the ID document'),
+	...imageSourceFields(DEFAULT_IMAGE_PARAMETERS, 'selfie', false),
+	...imageSourceFields(ID_PORTRAIT, 'photo of the ID document', false),
 	optionsCollection([
 		...imageOptions,
 		...requestOptions,

@@ -10,9 +10,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { FaceError, invalidResponse, localError } from '../../errors';
 import { documentSuspected } from '../../errors/verify';
 import type { ArgosApi } from '../../transport';
+import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import {
-	imageFields,
 	imageOptions,
+	imageSourceFields,
 	optionsCollection,
 	parameterError,
 	pick,
@@ -36,8 +37,15 @@ export const PIPELINES = {
 export type Pipeline = keyof typeof PIPELINES;
 const ALL_PIPELINES = Object.keys(PIPELINES) as Pipeline[];
 
+/**
+ * The ID photo's own field names would break saved workflows, so only the label and the default differ:
+ * `idPortrait`, as in Face Compare, so a chain left at its defaults never sends the selfie (`data`) as
+ * the ID document.
+ */
+const ID_IMAGE: ImageParameterNames = { ...DEFAULT_IMAGE_PARAMETERS, binaryPropertyLabel: 'ID Binary Field', defaultBinaryProperty: 'idPortrait' };
+
 const properties: INodeProperties[] = [
-	...imageFields,
+	...imageSourceFields(ID_IMAGE, 'photo of the ID document'),
 	{
 		displayName: 'Pipelines',
 		name: 'pipelines',
@@ -142,7 +150,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		throw parameterError.call(this, 'pipelines', error);
 	}
 	const field = this.getNodeParameter('options.idImageField', itemIndex, 'idImage') === 'image' ? 'image' : 'idImage';
-	const image = await readImage.call(this, itemIndex, { role: 'idDocument' });
+	const image = await readImage.call(this, itemIndex, { names: ID_IMAGE, role: 'idDocument' });
 	const flags = Object.fromEntries(ALL_PIPELINES.map((p) => [p, pipelines.includes(p)]));
 	const body = await api.request<IDataObject>({
 		method: 'POST',
