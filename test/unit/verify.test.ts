@@ -369,18 +369,18 @@ describe('Face Compare: the similarity scale is decided per answer, from every n
 	describe('decideScale', () => {
 		const n = (kind: AnswerNumber['kind'], value: number): AnswerNumber => ({ field: kind, value, kind });
 		it.each([
-			['nothing at all', [], null],
-			['similarity 0.9 alone', [n('similarity', 0.9)], null],
-			['similarity 1.5 alone', [n('similarity', 1.5)], 'percent'],
-			['similarity 100 alone', [n('similarity', 100)], 'percent'],
-			['confidence 0.5', [n('similarity', 0.9), n('confidence', 0.5)], 'fraction'],
-			['confidence 1 and 0', [n('similarity', 0.9), n('confidence', 1), n('confidence', 0)], null],
-			['confidence 1.01', [n('similarity', 0.9), n('confidence', 1.01)], 'percent'],
-			['threshold 0.8', [n('similarity', 1), n('threshold', 0.8)], 'fraction'],
-			['threshold 80', [n('similarity', 1), n('threshold', 80)], 'percent'],
-			['threshold 0.8 and confidence 97', [n('threshold', 0.8), n('confidence', 97)], null],
-			['all agreeing on 0–100', [n('similarity', 0.9), n('threshold', 80), n('confidence', 99), n('confidence', 98)], 'percent'],
-		] as Array<[string, AnswerNumber[], string | null]>)('%s → %s', (_label, numbers, scale) => {
+			['nothing at all', null, []],
+			['similarity 0.9 alone', null, [n('similarity', 0.9)]],
+			['similarity 1.5 alone', 'percent', [n('similarity', 1.5)]],
+			['similarity 100 alone', 'percent', [n('similarity', 100)]],
+			['confidence 0.5', 'fraction', [n('similarity', 0.9), n('confidence', 0.5)]],
+			['confidence 1 and 0', null, [n('similarity', 0.9), n('confidence', 1), n('confidence', 0)]],
+			['confidence 1.01', 'percent', [n('similarity', 0.9), n('confidence', 1.01)]],
+			['threshold 0.8', 'fraction', [n('similarity', 1), n('threshold', 0.8)]],
+			['threshold 80', 'percent', [n('similarity', 1), n('threshold', 80)]],
+			['threshold 0.8 and confidence 97', null, [n('threshold', 0.8), n('confidence', 97)]],
+			['all agreeing on 0–100', 'percent', [n('similarity', 0.9), n('threshold', 80), n('confidence', 99), n('confidence', 98)]],
+		] as Array<[string, string | null, AnswerNumber[]]>)('%s → %s', (_label, scale, numbers) => {
 			const decision = decideScale(numbers, 'auto');
 			expect(decision.scale).toBe(scale);
 			expect(decision.decidedBy).toBe('answer');
