@@ -36,6 +36,8 @@ export interface SandboxConfig {
 	compareOldScale: 1 | 100;
 	/** Face Compare threshold 0..1, echoed as similarity.threshold (default 0.8). */
 	compareThreshold: number;
+	/** false: Face Compare leaves out each face's confidence, in both shapes (default true). */
+	compareConfidences: boolean;
 	/** ID Liveness image field: 'any' (default: image, else idImage), or insist on 'image' / 'idImage'. */
 	documentImageField: 'any' | 'image' | 'idImage';
 	/** Key errors on the verify endpoints: 'errorCode' (6039/6040, default) or 'gateway' (403 {message:'Forbidden'}). */

@@ -128,11 +128,14 @@ function faceCompare(sb, { body }) {
 	const threshold = sb.config.compareThreshold;
 	const isMatch = both && score >= threshold;
 	const log = { similarity: score, isMatch };
+	// Off, the answer shows its scale only through the similarity (and the current shape's threshold): lets a
+	// client be tested on an answer whose scale cannot be told.
+	const confidence = (img, k) => (sb.config.compareConfidences ? { confidence: round(confidenceOf(img) * k, 4) } : {});
 
 	if (sb.config.compareShape === 'old') {
 		// C-old: faceMatch instead of targetFace + similarity, no threshold/isMatch; maybe a 0..100 scale.
 		const k = sb.config.compareOldScale;
-		const side = (img) => (found(img) ? { isAvailable: true, boundingBox: boxOf(img), confidence: round(confidenceOf(img) * k, 4) } : { isAvailable: false });
+		const side = (img) => (found(img) ? { isAvailable: true, boundingBox: boxOf(img), ...confidence(img, k) } : { isAvailable: false });
 		const faceMatch = side(target);
 		faceMatch.similarity = round(score * k, 4);
 		if (faceMatch.isAvailable) {
@@ -151,7 +154,7 @@ function faceCompare(sb, { body }) {
 		}
 		return ok({ apiType: 'compare_face', transactionId: transactionId(), result: { face: side(origin), faceMatch } }, log);
 	}
-	const side = (img) => (found(img) ? { isAvailable: true, boundingBox: boxOf(img), confidence: confidenceOf(img) } : { isAvailable: false });
+	const side = (img) => (found(img) ? { isAvailable: true, boundingBox: boxOf(img), ...confidence(img, 1) } : { isAvailable: false });
 	return ok(
 		{ apiType: 'compare_face', transactionId: transactionId(), result: { face: side(origin), targetFace: side(target), similarity: { score, threshold, isMatch } } },
 		log,

@@ -35,7 +35,7 @@ test('typed verify surface: markers, config switches, cut fault with weights', a
 	const markers: ImageMarkers = readMarkers(selfie);
 	expect(markers.liveness).toBe(64);
 	expect(markers.sr).toBe(61);
-	const cfg = sb.setConfig({ compareShape: 'old', compareOldScale: 100, documentImageField: 'idImage', ipAllowList: ['127.0.0.1'], verifyKeyErrors: 'gateway' });
+	const cfg = sb.setConfig({ compareShape: 'old', compareOldScale: 100, compareConfidences: false, documentImageField: 'idImage', ipAllowList: ['127.0.0.1'], verifyKeyErrors: 'gateway' });
 	expect(cfg.ipAllowList).toEqual(['127.0.0.1']);
 	const actions: RandomFaultAction[] = [{ action: 'cut', transfer: 'chunked', bodyBytes: 3, weight: 2 }, { action: 'status', status: 503 }];
 	expect(sb.setRandomFaults({ seed: 3, rate: 0.1, actions })?.actions[1].weight).toBe(1);

@@ -119,6 +119,21 @@ describe('POST /modules/compare', () => {
 		expect(old100.face.confidence).toBeCloseTo(current.face.confidence * 100, 6);
 	});
 
+	test('compareConfidences false: no confidence on either face, in both shapes; everything else as before', async () => {
+		const body = { originFace: b64({ faceKey: 'ann', similarity: 0.9 }), targetFace: b64({ faceKey: 'ann' }) };
+		const withConfidences = (await compare(body)).json.result;
+		sb.setConfig({ compareConfidences: false });
+		const current = (await compare(body)).json.result;
+		expect(current.face).toEqual({ isAvailable: true, boundingBox: withConfidences.face.boundingBox });
+		expect(current.targetFace).toEqual({ isAvailable: true, boundingBox: withConfidences.targetFace.boundingBox });
+		expect(current.similarity).toEqual(withConfidences.similarity);
+		sb.setConfig({ compareShape: 'old', compareOldScale: 100 });
+		const old = (await compare(body)).json.result;
+		expect(old.face).not.toHaveProperty('confidence');
+		expect(old.faceMatch).not.toHaveProperty('confidence');
+		expect(old.faceMatch).toMatchObject({ isAvailable: true, similarity: 0.9, landmarks: expect.any(Array) });
+	});
+
 	test('UNREADABLE side: isAvailable false only, score 0, no match (old shape too)', async () => {
 		const body = { originFace: b64({ unreadable: true, faceKey: 'a' }), targetFace: b64({ faceKey: 'a' }) };
 		expect((await compare(body)).json.result).toMatchObject({ face: { isAvailable: false }, targetFace: { isAvailable: true }, similarity: { score: 0, isMatch: false } });
@@ -241,6 +256,7 @@ describe('key handling and the gateway', () => {
 		expect(() => sb.setConfig({ compareShape: 'new' })).toThrow(/compareShape/);
 		expect(() => sb.setConfig({ compareOldScale: 10 })).toThrow(/compareOldScale/);
 		expect(() => sb.setConfig({ compareThreshold: 80 })).toThrow(/compareThreshold/);
+		expect(() => sb.setConfig({ compareConfidences: 'no' })).toThrow(/compareConfidences/);
 		expect(() => sb.setConfig({ documentImageField: 'img' })).toThrow(/documentImageField/);
 		expect(() => sb.setConfig({ ipAllowList: '127.0.0.1' })).toThrow(/ipAllowList/);
 		expect(() => sb.setConfig({ workspaceAvailable: 'no' })).toThrow(/workspaceAvailable/);

@@ -4,7 +4,7 @@
  * are shown to send nothing.
  */
 import { createHash } from 'crypto';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
 import * as engine from '../harness/engine';
@@ -153,6 +153,19 @@ describe('local checks send nothing', () => {
 		expect(sb.requests()).toEqual([]);
 	});
 
+	it('a Similarity Scale from an expression that is not one of its values fails only its item, naming the field', async () => {
+		const values: IDataObject[] = [{ s: 'Percent' }, { s: 100 }, { s: ['fraction'] }, { s: '0–1' }];
+		const r = await run(compare({ options: { similarityScale: '={{ $json.s }}' } }), values.map((json) => both(json)));
+		expect(r.status).toBe('success');
+		const { success, failed } = outputsOf(r);
+		expect(success).toEqual([]);
+		expect(failed.map((i) => errorOf(i).code)).toEqual(['PARAMETER_INVALID', 'PARAMETER_INVALID', 'PARAMETER_INVALID', 'PARAMETER_INVALID']);
+		expect(errorOf(failed[0]).message).toBe('"Similarity Scale" must be "auto", "fraction" or "percent", but item 0 gave "Percent"');
+		expect(errorOf(failed[1]).message).toMatch(/item 1 gave 100$/);
+		expect(errorOf(failed[2]).message).toMatch(/item 2 gave an array$/);
+		expect(sb.requests()).toEqual([]);
+	});
+
 	it('a typed-in threshold out of range, or no pipeline, fails the execution before anything is sent', async () => {
 		const r = await run(compare({ options: { minSimilarity: 80 } }), [both()]);
 		expect(r.status).toBe('error');
@@ -244,7 +257,7 @@ describe('Face Compare → Compare against the sandbox', () => {
 		const { success, failed } = outputsOf(r);
 		expect(success).toHaveLength(1);
 		const out = success[0].json;
-		expect(out).toMatchObject({ passed: true, decidedBy: 'argos', threshold: 0.8, responseShape: 'current', argos: { threshold: 0.8, isMatch: true } });
+		expect(out).toMatchObject({ passed: true, decidedBy: 'argos', threshold: 0.8, responseShape: 'current', argos: { threshold: 0.8, isMatch: true }, similarityScale: 'fraction', scaleDecidedBy: 'answer' });
 		expect(out.similarity).toBeGreaterThanOrEqual(0.9);
 		for (const face of [out.originFace, out.targetFace] as IDataObject[]) {
 			expect(face).toEqual({
@@ -277,12 +290,116 @@ describe('Face Compare → Compare against the sandbox', () => {
 		const r = await run(compare(), [pair({ similarity: at }, {}, { n: 'at' }), pair({ similarity: below }, {}, { n: 'below' })]);
 		const { success, failed } = outputsOf(r);
 		expect(success.map((i) => i.json)).toEqual([
-			expect.objectContaining({ passed: true, similarity: 0.8, threshold: 0.8, decidedBy: 'minSimilarity', responseShape: 'legacy', argos: { similarity: scale === 100 ? 80 : 0.8 } }),
+			expect.objectContaining({
+				passed: true,
+				similarity: 0.8,
+				threshold: 0.8,
+				decidedBy: 'minSimilarity',
+				responseShape: 'legacy',
+				argos: { similarity: scale === 100 ? 80 : 0.8 },
+				similarityScale: scale === 100 ? 'percent' : 'fraction',
+				scaleDecidedBy: 'answer',
+			}),
 		]);
 		expect(success[0].json.targetFace).toMatchObject({ detected: true, boundingBox: expect.any(Object) });
 		expect(failed.map((i) => i.json.n)).toEqual(['below']);
 		expect(errorOf(failed[0])).toMatchObject({ code: 'FACES_DO_NOT_MATCH', similarity: 0.799, threshold: 0.8, decidedBy: 'minSimilarity', responseShape: 'legacy' });
 		expect(errorOf(failed[0]).message).toBe('The two faces do not match (similarity 0.799, minimum 0.8)');
+	});
+
+	// Regression: the scale used to be guessed value by value, so 1 (= 1 %) and 0.9 (= 0.9 %) on the old
+	// 0–100 answer were read as 1.0 and 0.9 and passed Min Similarity 0.8.
+	it('old shape on 0–100: similarity 1 and 0.9 are 1 % and 0.9 % (the confidences show the scale) → FACES_DO_NOT_MATCH', async () => {
+		sb.setConfig({ compareShape: 'old', compareOldScale: 100 });
+		const r = await run(compare(), [pair({ faceKey: 'x', similarity: 1 }, { faceKey: 'x' }, { n: 'one' }), pair({ faceKey: 'x', similarity: 0.9 }, { faceKey: 'x' }, { n: 'point9' })]);
+		const { success, failed } = outputsOf(r);
+		expect(success).toEqual([]);
+		expect(failed.map((i) => [i.json.n, errorOf(i).code, errorOf(i).similarity])).toEqual([
+			['one', 'FACES_DO_NOT_MATCH', 0.01],
+			['point9', 'FACES_DO_NOT_MATCH', 0.009],
+		]);
+		expect(errorOf(failed[0])).toMatchObject({ argos: { similarity: 1 }, similarityScale: 'percent', scaleDecidedBy: 'answer', decidedBy: 'minSimilarity', threshold: 0.8 });
+		expect(errorOf(failed[1]).message).toBe('The two faces do not match (similarity 0.009, minimum 0.8)');
+		// What ARGOS sent: confidences 90–99.9 beside the similarity.
+		const confidences = [errorOf(failed[0]).originFace, errorOf(failed[0]).targetFace].map((f) => (f as IDataObject).confidence as number);
+		for (const c of confidences) expect(c).toBeGreaterThanOrEqual(90);
+	});
+
+	it('old shape on 0–100: a genuine match of 95 passes as 0.95', async () => {
+		sb.setConfig({ compareShape: 'old', compareOldScale: 100 });
+		const r = await run(compare(), [pair({ faceKey: 'x', similarity: 95 }, { faceKey: 'x' })]);
+		expect(outputsOf(r).failed).toEqual([]);
+		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: 0.95, similarityScale: 'percent', scaleDecidedBy: 'answer', argos: { similarity: 95 } });
+	});
+
+	describe('an answer that does not show its scale (sandbox compareConfidences: false)', () => {
+		const undecidable = () => [pair({ faceKey: 'x', similarity: 0.9 }, { faceKey: 'x' }, { n: 'point9' }), pair({ faceKey: 'x', similarity: 85 }, { faceKey: 'x' }, { n: 'eighty-five' })];
+		// A Success item is the check's output, so the input it came from is known by pairedItem.
+		const NAMES = ['point9', 'eighty-five'];
+		const nameOf = (i: INodeExecutionData) => NAMES[(i.pairedItem as { item: number }).item];
+
+		it('Auto: 0.9 could be 90 % or 0.9 % → Failed SIMILARITY_SCALE_UNKNOWN naming it; 85 shows 0–100 by itself', async () => {
+			sb.setConfig({ compareShape: 'old', compareOldScale: 100, compareConfidences: false });
+			const r = await run(compare(), undecidable());
+			expect(r.status).toBe('success');
+			const { success, failed } = outputsOf(r);
+			expect(success.map((i) => [nameOf(i), i.json.similarity, i.json.similarityScale])).toEqual([['eighty-five', 0.85, 'percent']]);
+			expect(failed.map((i) => i.json.n)).toEqual(['point9']);
+			expect(errorOf(failed[0])).toMatchObject({
+				code: 'SIMILARITY_SCALE_UNKNOWN',
+				httpStatus: 200,
+				retryable: false,
+				outcomeUnknown: false,
+				attempts: 1,
+				similarity: null,
+				similarityScale: null,
+				scaleDecidedBy: 'answer',
+				scaleEvidence: { 'faceMatch.similarity': 0.9 },
+				argos: { similarity: 0.9 },
+			});
+			expect(errorOf(failed[0])).not.toHaveProperty('applicantMessage');
+			expect(errorOf(failed[0]).message).toBe("Cannot tell whether ARGOS's similarity is on a 0–1 or a 0–100 scale: nothing else in the answer shows it (faceMatch.similarity 0.9)");
+			expect(errorOf(failed[0]).description).toMatch(/set Options → "Similarity Scale" to 0–1 or 0–100/);
+		});
+
+		it('pinned 0–1: 0.9 passes, and 85 does not fit → SIMILARITY_SCALE_UNKNOWN', async () => {
+			sb.setConfig({ compareShape: 'old', compareOldScale: 100, compareConfidences: false });
+			const r = await run(compare({ options: { similarityScale: 'fraction' } }), undecidable());
+			const { success, failed } = outputsOf(r);
+			expect(success.map((i) => [nameOf(i), i.json.similarity, i.json.similarityScale, i.json.scaleDecidedBy])).toEqual([['point9', 0.9, 'fraction', 'pinned']]);
+			expect(failed.map((i) => [i.json.n, errorOf(i).code])).toEqual([['eighty-five', 'SIMILARITY_SCALE_UNKNOWN']]);
+			expect(errorOf(failed[0])).toMatchObject({ similarityScale: 'fraction', scaleDecidedBy: 'pinned' });
+			expect(errorOf(failed[0]).message).toBe("ARGOS's answer does not fit the pinned 0–1 scale (faceMatch.similarity 85 (not on 0–1))");
+		});
+
+		it('pinned 0–100: 0.9 is 0.9 % → FACES_DO_NOT_MATCH; 85 passes', async () => {
+			sb.setConfig({ compareShape: 'old', compareOldScale: 100, compareConfidences: false });
+			const r = await run(compare({ options: { similarityScale: 'percent' } }), undecidable());
+			const { success, failed } = outputsOf(r);
+			expect(success.map((i) => [nameOf(i), i.json.similarity, i.json.scaleDecidedBy])).toEqual([['eighty-five', 0.85, 'pinned']]);
+			expect(failed.map((i) => [i.json.n, errorOf(i).code, errorOf(i).similarity, errorOf(i).similarityScale])).toEqual([['point9', 'FACES_DO_NOT_MATCH', 0.009, 'percent']]);
+		});
+
+		it('the pin is read per item: an expression can give each item its own scale', async () => {
+			sb.setConfig({ compareShape: 'old', compareOldScale: 100, compareConfidences: false });
+			const params = compare({ options: { similarityScale: '={{ $json.scale }}' } });
+			const r = await run(params, [pair({ similarity: 0.9 }, {}, { scale: 'fraction' }), pair({ similarity: 0.9 }, {}, { scale: 'percent' }), pair({ similarity: 0.9 }, {}, { scale: 'auto' })]);
+			const { success, failed } = outputsOf(r);
+			expect(success.map((i) => [i.pairedItem, i.json.similarity, i.json.scaleDecidedBy])).toEqual([[{ item: 0 }, 0.9, 'pinned']]);
+			expect(failed.map((i) => [i.json.scale, errorOf(i).code])).toEqual([
+				['percent', 'FACES_DO_NOT_MATCH'],
+				['auto', 'SIMILARITY_SCALE_UNKNOWN'],
+			]);
+		});
+
+		it('current shape with a threshold of 1: ARGOS\'s own isMatch does not let it through either', async () => {
+			sb.setConfig({ compareConfidences: false, compareThreshold: 1 });
+			const r = await run(compare({ options: { minSimilarity: 0 } }), [pair({ similarity: 100 }, {})]);
+			expect(outputsOf(r).success).toEqual([]);
+			const error = errorOf(outputsOf(r).failed[0]);
+			expect(error).toMatchObject({ code: 'SIMILARITY_SCALE_UNKNOWN', argos: { similarity: 1, threshold: 1, isMatch: true }, responseShape: 'current' });
+			expect(error.message).toMatch(/\(similarity\.score 1, similarity\.threshold 1\)$/);
+		});
 	});
 
 	it.each(['current', 'old'] as const)('%s shape: no face found in the ID portrait → FACE_NOT_DETECTED naming it', async (shape) => {

@@ -11,7 +11,7 @@ import {
 	networkError,
 	outcomeUnknown,
 } from '../../nodes/ArgosFaces/errors';
-import { documentSuspected, faceNotDetected, facesDoNotMatch, livenessBelowThreshold } from '../../nodes/ArgosFaces/errors/verify';
+import { documentSuspected, faceNotDetected, facesDoNotMatch, livenessBelowThreshold, similarityScaleUnknown } from '../../nodes/ArgosFaces/errors/verify';
 import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
 
 const OPERATIONS: OperationName[] = ['add', 'search', 'getAll', 'deleteFace', 'check', 'compare', 'checkLiveness'];
@@ -96,6 +96,14 @@ describe('applicantMessage in the error table', () => {
 		for (const [info, expected] of outcomes) {
 			expectPlainSentence(info.applicantMessage);
 			expect(info.applicantMessage).toMatch(expected);
+		}
+	});
+
+	it('a similarity scale the node cannot tell is not the applicant\'s to fix: another photo would not change it', () => {
+		for (const problem of ['notShown', 'contradicts', 'outOfRange', 'notPinnedScale'] as const) {
+			const info = similarityScaleUnknown({ problem, numbers: [{ field: 'faceMatch.similarity', value: 0.9 }], misfits: [], pinned: '0–1', details: {} });
+			expect(info).toMatchObject({ code: 'SIMILARITY_SCALE_UNKNOWN', httpStatus: 200, retryable: false });
+			expect(info).not.toHaveProperty('applicantMessage');
 		}
 	});
 

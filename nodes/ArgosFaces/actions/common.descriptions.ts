@@ -241,6 +241,24 @@ export function readBoolean(this: IExecuteFunctions, itemIndex: number, name: st
 	throw invalid.call(this, itemIndex, name, label, 'true or false', raw);
 }
 
+/** One value of an options field; an expression may give anything, so its text is checked against them. */
+export function readChoice<T extends string>(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	choices: readonly T[],
+	fallback: T,
+): T {
+	const raw = this.getNodeParameter(name, itemIndex, fallback) as unknown;
+	if (raw === undefined || raw === null || raw === '') return fallback;
+	const value = typeof raw === 'string' ? raw.trim() : raw;
+	if ((choices as readonly unknown[]).includes(value)) return value as T;
+	const quoted = choices.map((c) => `"${c}"`);
+	const expected = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : quoted.join('');
+	throw invalid.call(this, itemIndex, name, label, expected, raw);
+}
+
 /**
  * Whether the node may take the item's only file when the named property is absent: only while the field
  * is at its default and the operation reads a single image. A typed name (or an expression) is a requirement.

@@ -82,7 +82,7 @@ function outcome(code: string, text: ErrorText, details: IDataObject): CheckOutc
 		code,
 		message: text.message,
 		description: text.description,
-		// Every check that did not pass is about the photos the applicant sent, so they can act on it.
+		// Only where the photos the applicant sent are the cause: then they can act on it.
 		...(text.applicantMessage && { applicantMessage: text.applicantMessage }),
 		httpStatus: 200,
 		retryable: false,
@@ -143,4 +143,57 @@ export function documentSuspected(d: { failed: Array<{ pipeline: string; score: 
 		},
 		{ threshold: d.threshold, failedPipelines: d.failed.map((f) => f.pipeline), ...d.details },
 	);
+}
+
+/**
+ * Why a Face Compare answer's similarity could not be put on a scale: only values that read on both scales
+ * (notShown), numbers that only fit 0–1 beside others that only fit 0–100 (contradicts), a number below 0 or
+ * above 100 (outOfRange), or a similarity or threshold off the scale the option pins (notPinnedScale).
+ */
+export type ScaleProblem = 'notShown' | 'contradicts' | 'outOfRange' | 'notPinnedScale';
+
+const SCALE_OPTION = 'Options → "Similarity Scale"';
+
+/**
+ * The similarity was not judged: read on the wrong scale it would pass a stranger or fail everyone. Nothing
+ * the applicant sent causes this, so there is no applicantMessage.
+ */
+export function similarityScaleUnknown(d: {
+	problem: ScaleProblem;
+	/** Every number the scale was read from; `fits` names the only scale a number fits, where there is one. */
+	numbers: Array<{ field: string; value: number; fits?: string }>;
+	/** Fields of the numbers that caused the problem (out of range, or off the pinned scale). */
+	misfits: string[];
+	pinned?: string;
+	details: IDataObject;
+}): CheckOutcome {
+	const note = (n: { field: string; fits?: string }) => {
+		if (d.problem === 'contradicts') return n.fits ? ` (only fits ${n.fits})` : '';
+		if (!d.misfits.includes(n.field)) return '';
+		return d.problem === 'outOfRange' ? ' (outside 0–100)' : ` (not on ${d.pinned})`;
+	};
+	const seen = d.numbers.map((n) => `${n.field} ${n.value}${note(n)}`).join(', ') || 'it has no numbers';
+	const unsure = 'Cannot tell whether ARGOS\'s similarity is on a 0–1 or a 0–100 scale';
+	const text: Record<ScaleProblem, ErrorText> = {
+		notShown: {
+			message: `${unsure}: nothing else in the answer shows it (${seen})`,
+			description: `A similarity of 0.9 means 90 % on one scale and 0.9 % on the other, so the node lets no item through on a guess. Face confidences between 0 and 1 show a 0–1 answer and numbers above 1 a 0–100 answer; this answer has neither. If you know which scale your ARGOS account sends (ARGOS support can tell you), set ${SCALE_OPTION} to 0–1 or 0–100.`,
+		},
+		contradicts: {
+			message: `${unsure}: its numbers point both ways (${seen})`,
+			description: `Some numbers in the answer only fit 0–1 and others only 0–100, so the node lets no item through on a guess. If you know which scale your ARGOS account sends for the similarity (ARGOS support can tell you), set ${SCALE_OPTION} to 0–1 or 0–100; the confidences are then not used to decide it.`,
+		},
+		outOfRange: {
+			message: `ARGOS's answer has a number outside 0–100, which fits neither scale (${seen})`,
+			description: `A similarity, face confidence or threshold must lie between 0 and 100, so this answer is not one either ARGOS page documents and its similarity is not used. ${SCALE_OPTION} cannot fix this: contact ARGOS support with the transactionId.`,
+		},
+		notPinnedScale: {
+			message: `ARGOS's answer does not fit the pinned ${d.pinned ?? ''} scale (${seen})`,
+			description: `${SCALE_OPTION} is set to ${d.pinned ?? ''}, but ARGOS sent a similarity or threshold that only fits the other scale. Set the option to the scale ARGOS sends, or to Auto to let each answer show its scale.`,
+		},
+	};
+	return outcome('SIMILARITY_SCALE_UNKNOWN', text[d.problem], {
+		scaleEvidence: Object.fromEntries(d.numbers.map((n) => [n.field, n.value])),
+		...d.details,
+	});
 }

@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { FaceError, invalidResponse, localError } from '../../errors';
-import { faceNotDetected, facesDoNotMatch } from '../../errors/verify';
+import { faceNotDetected, facesDoNotMatch, similarityScaleUnknown } from '../../errors/verify';
 import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import type { ArgosApi } from '../../transport';
 import {
@@ -17,11 +17,14 @@ import {
 	imageSourceFields,
 	optionsCollection,
 	pick,
+	readChoice,
 	readImage,
 	requestOptions,
 	thresholdOption,
 	toNumber,
 } from '../common.descriptions';
+import type { AnswerNumber, ScaleDecision, SimilarityScale, SimilarityScaleOption } from './scale';
+import { decideScale, SCALE_LABELS, SIMILARITY_SCALES, toFraction, voteOf } from './scale';
 
 export const MIN_SIMILARITY = 0.8;
 
@@ -59,6 +62,24 @@ const properties: INodeProperties[] = [
 			description:
 				'Faces at least this similar (0–1, 0.8 = 80 %) go to Success. Used only when ARGOS does not send its own verdict (isMatch), which then decides.',
 		},
+		{
+			displayName: 'Similarity Scale',
+			name: 'similarityScale',
+			type: 'options',
+			options: [
+				{
+					name: 'Auto',
+					value: 'auto',
+					description:
+						'Tell from each answer: face confidences or a threshold between 0 and 1 mean 0–1, numbers above 1 mean 0–100. An answer that shows neither, or both, goes to Failed with SIMILARITY_SCALE_UNKNOWN.',
+				},
+				{ name: '0–1', value: 'fraction', description: 'ARGOS sends 0.85 for 85 %' },
+				{ name: '0–100', value: 'percent', description: 'ARGOS sends 85 for 85 %' },
+			],
+			default: 'auto',
+			description:
+				'The scale of the similarity ARGOS sends. The older answer may send 0–100, where 0.9 means 0.9 %, not 90 %. Pin it only if you know your account\'s scale; an answer that does not fit it goes to Failed.',
+		},
 	]),
 ];
 
@@ -72,8 +93,13 @@ export interface ComparedFace extends IDataObject {
 
 export interface CompareOutput extends IDataObject {
 	passed: boolean;
-	/** 0–1 whatever scale ARGOS used; null when ARGOS sent a verdict but no score. */
+	/** 0–1 whatever scale ARGOS used; null when ARGOS sent a verdict but no score, or its scale is unknown. */
 	similarity: number | null;
+	/** The scale ARGOS's numbers were read on: pinned by the option, or shown by the answer; null when not shown. */
+	similarityScale: SimilarityScale | null;
+	scaleDecidedBy: 'pinned' | 'answer';
+	/** Present only when the scale could not be settled; the item then goes to Failed. */
+	scaleProblem?: Extract<ScaleDecision, { scale: null }>;
 	/** The pass mark that decided: ARGOS's own threshold when it decided (if sent), else Min Similarity. */
 	threshold: number | null;
 	decidedBy: 'argos' | 'minSimilarity';
@@ -87,19 +113,6 @@ export interface CompareOutput extends IDataObject {
 
 const asObject = (value: unknown): IDataObject | undefined =>
 	value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
-
-/** Six decimals: enough for any score, and 85.4 / 100 reads 0.854 rather than 0.8540000000000001. */
-const round = (n: number) => Math.round(n * 1e6) / 1e6;
-
-/**
- * Scores up to 1 are fractions; above 1 (up to 100) they are percentages, as the older answer may send
- * [INFERRED in argos-verify-api.md]. Anything else is not a similarity.
- */
-export function toFraction(value: unknown): number | undefined {
-	const n = toNumber(value);
-	if (n === undefined || n < 0 || n > 100) return undefined;
-	return n > 1 ? round(n / 100) : n;
-}
 
 function toBoolean(value: unknown): boolean | undefined {
 	if (typeof value === 'boolean') return value;
@@ -119,18 +132,50 @@ function toFace(raw: IDataObject | undefined): ComparedFace {
 	};
 }
 
-/** Reads either documented answer and decides: ARGOS's isMatch when sent, else similarity ≥ minSimilarity. */
-export function normaliseCompare(body: IDataObject, minSimilarity: number): CompareOutput {
+/** Where the similarity is, by answer shape; a bare number in result.similarity is not documented, but is unambiguous. */
+function scoreOf(result: IDataObject, current?: IDataObject, legacy?: IDataObject): { field: string; raw: unknown } {
+	const given = (v: unknown) => v !== undefined && v !== null;
+	if (current) return given(current.score) ? { field: 'similarity.score', raw: current.score } : { field: 'similarity.similarity', raw: current.similarity };
+	return given(legacy?.similarity) ? { field: 'faceMatch.similarity', raw: legacy!.similarity } : { field: 'similarity', raw: result.similarity };
+}
+
+/** Every number of the answer that is on the similarity's scale, by where ARGOS put it. */
+function answerNumbers(result: IDataObject, score: { field: string; raw: unknown }, current?: IDataObject, legacy?: IDataObject): AnswerNumber[] {
+	// Boxes, landmarks, pose and quality are left out: boxes are fractions of the image on either scale.
+	const seen: Array<[string, unknown, AnswerNumber['kind']]> = [
+		[score.field, score.raw, 'similarity'],
+		['similarity.threshold', current?.threshold, 'threshold'],
+		['face.confidence', asObject(result.face)?.confidence, 'confidence'],
+		['targetFace.confidence', asObject(result.targetFace ?? result.target_face)?.confidence, 'confidence'],
+		['faceMatch.confidence', legacy?.confidence, 'confidence'],
+	];
+	return seen.flatMap(([field, raw, kind]) => {
+		const value = toNumber(raw);
+		return value === undefined ? [] : [{ field, value, kind }];
+	});
+}
+
+/**
+ * Reads either documented answer, settles its scale (see scale.ts) and decides: ARGOS's isMatch when sent,
+ * else similarity ≥ minSimilarity. An answer whose scale is not settled does not pass, whatever isMatch says:
+ * the rule stays simple and fails closed.
+ */
+export function normaliseCompare(body: IDataObject, minSimilarity: number, scaleOption: SimilarityScaleOption = 'auto'): CompareOutput {
 	const result = asObject(body.result) ?? {};
 	const current = asObject(result.similarity);
 	const legacy = asObject(result.faceMatch ?? result.face_match);
 	if (!current && !legacy && !asObject(result.face) && result.similarity === undefined) throw new FaceError({ ...invalidResponse(200), message: 'ARGOS answered without a comparison result' });
 
-	// A bare number in result.similarity is not documented, but is unambiguous.
-	const rawScore = current ? (current.score ?? current.similarity) : (legacy?.similarity ?? result.similarity);
-	const similarity = toFraction(rawScore);
+	const score = scoreOf(result, current, legacy);
+	const rawScore = score.raw;
+	const decision = decideScale(answerNumbers(result, score, current, legacy), scaleOption);
+	const onScale = (raw: unknown) => {
+		const n = toNumber(raw);
+		return decision.scale && n !== undefined ? toFraction(n, decision.scale) : undefined;
+	};
+	const similarity = onScale(rawScore);
 	const isMatch = toBoolean(current?.isMatch ?? current?.is_match);
-	const argosThreshold = toFraction(current?.threshold);
+	const argosThreshold = onScale(current?.threshold);
 	const argos: IDataObject = {
 		...(rawScore !== undefined && { similarity: rawScore }),
 		...(current?.threshold !== undefined && { threshold: current.threshold }),
@@ -139,8 +184,10 @@ export function normaliseCompare(body: IDataObject, minSimilarity: number): Comp
 	const decidedBy = isMatch !== undefined ? 'argos' : 'minSimilarity';
 	const transactionId = pick(body, 'transactionId', 'transaction_id');
 	return {
-		passed: isMatch ?? (similarity !== undefined && similarity >= minSimilarity),
+		passed: decision.scale !== null && (isMatch ?? (similarity !== undefined && similarity >= minSimilarity)),
 		similarity: similarity ?? null,
+		similarityScale: decision.scale ?? decision.pinned ?? null,
+		scaleDecidedBy: decision.decidedBy,
 		threshold: decidedBy === 'argos' ? (argosThreshold ?? null) : minSimilarity,
 		decidedBy,
 		argos,
@@ -149,12 +196,15 @@ export function normaliseCompare(body: IDataObject, minSimilarity: number): Comp
 		// The older answer describes the second face inside faceMatch.
 		targetFace: toFace(asObject(result.targetFace ?? result.target_face) ?? legacy),
 		...(transactionId && { transactionId }),
+		...(decision.scale === null && { scaleProblem: decision }),
 	};
 }
 
 /** Why a comparison did not pass, as the Failed item's error. */
 export function compareFailure(output: CompareOutput): FaceError {
 	const details: IDataObject = {
+		similarityScale: output.similarityScale,
+		scaleDecidedBy: output.scaleDecidedBy,
 		argos: output.argos,
 		responseShape: output.responseShape,
 		originFace: output.originFace,
@@ -167,8 +217,24 @@ export function compareFailure(output: CompareOutput): FaceError {
 	];
 	// A face ARGOS did not find explains the failure better than the score it gave (0 in both shapes).
 	if (missing.length) return new FaceError(faceNotDetected({ images: missing, details: { ...details, similarity: output.similarity } }));
-	if (output.similarity === null && output.decidedBy === 'minSimilarity')
+	const scored = toNumber(output.argos.similarity) !== undefined;
+	if (!scored && output.decidedBy === 'minSimilarity')
 		return new FaceError({ ...invalidResponse(200), message: 'ARGOS answered without a similarity score or verdict' });
+	const problem = output.scaleProblem;
+	if (problem) {
+		return new FaceError(
+			similarityScaleUnknown({
+				problem: problem.problem,
+				numbers: problem.numbers.map((n) => {
+					const fits = voteOf(n);
+					return { field: n.field, value: n.value, ...(fits && { fits: SCALE_LABELS[fits] }) };
+				}),
+				misfits: problem.misfits.map((n) => n.field),
+				...(problem.pinned && { pinned: SCALE_LABELS[problem.pinned] }),
+				details: { ...details, similarity: null },
+			}),
+		);
+	}
 	return new FaceError(
 		facesDoNotMatch({
 			similarity: output.similarity ?? undefined,
@@ -201,6 +267,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		min: 0,
 		max: 1,
 	});
+	// `.call` loses readChoice's type parameter; it returns one of the choices or throws.
+	const scale = readChoice.call(this, itemIndex, 'options.similarityScale', 'Similarity Scale', SIMILARITY_SCALES, 'auto') as SimilarityScaleOption;
 	const origin = await readImage.call(this, itemIndex, { role: 'selfie', twoImages: true }).catch(naming('Selfie'));
 	const target = await readImage.call(this, itemIndex, { names: ID_PORTRAIT, role: 'idPortrait', twoImages: true }).catch(naming(ID_PORTRAIT.title));
 	// A photo compared with itself always matches: an applicant with only someone's ID photo would pass.
@@ -212,7 +280,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		path: '/modules/compare',
 		body: { originFace: origin.base64, targetFace: target.base64 },
 	});
-	const output = normaliseCompare(body, minSimilarity);
+	const output = normaliseCompare(body, minSimilarity, scale);
 	if (!output.passed) throw compareFailure(output);
 	return [{ ...output, images: { selfie: origin.summary, idPortrait: target.summary } }];
 }
