@@ -5,6 +5,7 @@ import type { ImageParameterNames, ImageParameters, ImageSource } from '../helpe
 import { DEFAULT_IMAGE_PARAMETERS, loadImage } from '../helpers/image';
 import type { EncodedImage } from '../helpers/interfaces';
 import { FaceError, localError } from '../errors';
+import type { DownloadSettings } from '../transport/download';
 import { downloadImage } from '../transport/download';
 
 export const collectionIdField: INodeProperties = {
@@ -87,6 +88,14 @@ export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PAR
 export const imageFields: INodeProperties[] = imageSourceFields();
 
 export const imageOptions: INodeProperties[] = [
+	{
+		displayName: 'Allow Private Image Hosts',
+		name: 'allowPrivateImageHosts',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether an AI agent may give image links to this machine or a private network (localhost, 10.x, 192.168.x, cloud metadata, names without a dot such as a Docker service). Only matters when the node runs as an AI-agent tool: there such links, and redirects to them, are refused unless this is on, because the link comes from the model. Set it yourself, never from $fromAI.',
+	},
 	{
 		displayName: 'Max Image Size (MB)',
 		name: 'maxImageSizeMb',
@@ -272,8 +281,19 @@ export async function readImage(
 	const timeoutSeconds = typeof timeout === 'number' && timeout > 0 ? timeout : 30;
 	const signal = this.getExecutionCancelSignal?.();
 	return await loadImage.call(this, itemIndex, parameters, async (url, maxBytes) =>
-		await downloadImage(this, url, { maxBytes, timeoutSeconds, signal }),
+		await downloadImage(this, url, { maxBytes, timeoutSeconds, signal, ...toolDownloadRules.call(this, itemIndex) }),
 	);
+}
+
+/**
+ * As an AI-agent tool the link comes from the model, which text it read can steer towards internal
+ * addresses. Read only there, and only for a URL, so the option cannot fail an item where it means nothing.
+ */
+function toolDownloadRules(this: IExecuteFunctions, itemIndex: number): Pick<DownloadSettings, 'refusePrivateHosts' | 'withholdFailureCause'> {
+	const asTool = this.getNode().type.endsWith('Tool');
+	if (!asTool) return { refusePrivateHosts: false, withholdFailureCause: false };
+	const allowPrivate = readBoolean.call(this, itemIndex, 'options.allowPrivateImageHosts', 'Allow Private Image Hosts', false);
+	return { refusePrivateHosts: !allowPrivate, withholdFailureCause: true };
 }
 
 /** Takes the first present value among the camelCase and snake_case spellings ARGOS may send. */
