@@ -40,7 +40,9 @@ async function run(workflow: WorkflowJson, options: RunOptions): Promise<EngineR
 const fromAI = (key: string, description: string) => `={{ $fromAI('${key}', '${description}', 'string') }}`;
 const urlOf = (name: string, options: Parameters<Sandbox['sampleImage']>[0]) => host.serve(`/${name}.jpg`, sb.sampleImage(options));
 const selfieByUrl = { imageSource: 'url', imageUrl: fromAI('selfieUrl', 'https link to the applicant selfie') };
-const call = async (parameters: IDataObject, args: IDataObject) => await callAsTool(parameters, args, run);
+// The image host is on loopback, which a tool refuses unless the workflow owner allows it (tool-ssrf.test.ts).
+const call = async (parameters: IDataObject, args: IDataObject) =>
+	await callAsTool({ ...parameters, options: { allowPrivateImageHosts: true } }, args, run);
 
 describe('the agent fills image links through $fromAI', () => {
 	it('Face Liveness → Check: a live selfie passes, a spoof comes back as a failure with advice', async () => {
@@ -87,12 +89,11 @@ describe('the agent fills image links through $fromAI', () => {
 		expect(search.answer).toEqual([expect.objectContaining({ matched: true, bestMatch: expect.objectContaining({ faceId: added.faceId }) })]);
 	});
 
-	it('a link that cannot be downloaded reaches the agent as a failure naming the host, not as an empty answer', async () => {
+	it('a link that cannot be downloaded reaches the agent as a failure, not as an empty answer; the cause is withheld', async () => {
 		const r = await call({ resource: 'faceLiveness', operation: 'check', ...selfieByUrl }, { selfieUrl: `${host.url}/missing.jpg?token=SECRET` });
 		const [{ error }] = r.answer as Array<{ error: IDataObject }>;
-		expect(error).toMatchObject({ code: 'IMAGE_DOWNLOAD_FAILED' });
-		expect(error.message).toContain('127.0.0.1');
-		expect(JSON.stringify(error)).not.toContain('SECRET');
+		expect(error).toMatchObject({ code: 'IMAGE_DOWNLOAD_FAILED', message: 'Could not download the image from this link' });
+		expect(JSON.stringify(error)).not.toMatch(/SECRET|127\.0\.0\.1|404/);
 		expect(sb.requests()).toHaveLength(0);
 	});
 });

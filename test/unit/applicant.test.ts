@@ -40,6 +40,7 @@ const LOCAL_SAMPLES: Record<keyof typeof LOCAL_ERRORS, { details: unknown; appli
 	IMAGE_CORRUPT: { details: { format: 'JPEG', problem: 'cut' }, applicant: /did not arrive complete/ },
 	IMAGE_TOO_LARGE: { details: { bytes: 11 * 1048576, maxMb: 10 }, applicant: /smaller/ },
 	IMAGE_URL_INVALID: { details: { reason: 'is not a valid address' }, applicant: undefined },
+	IMAGE_URL_REFUSED: { details: undefined, applicant: undefined },
 	IMAGE_DOWNLOAD_FAILED: { details: { host: 'files.example', status: 404 }, applicant: undefined },
 	TERM_TOO_SHORT: { details: { term: 'abc' }, applicant: undefined },
 	PARAMETER_MISSING: { details: { parameter: 'Collection ID' }, applicant: undefined },

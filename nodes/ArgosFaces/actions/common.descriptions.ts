@@ -6,6 +6,7 @@ import { DEFAULT_IMAGE_PARAMETERS, loadImage } from '../helpers/image';
 import type { EncodedImage } from '../helpers/interfaces';
 import { FaceError, localError } from '../errors';
 import { imageApplicantMessage, type ImageRole } from '../errors/applicant';
+import type { DownloadSettings } from '../transport/download';
 import { downloadImage } from '../transport/download';
 
 export const collectionIdField: INodeProperties = {
@@ -94,6 +95,14 @@ export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PAR
 export const imageFields: INodeProperties[] = imageSourceFields();
 
 export const imageOptions: INodeProperties[] = [
+	{
+		displayName: 'Allow Private Image Hosts',
+		name: 'allowPrivateImageHosts',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether an AI agent may give image links to this machine or a private network (localhost, 10.x, 192.168.x, cloud metadata, names without a dot such as a Docker service). Only matters when the node runs as an AI-agent tool: there such links, and redirects to them, are refused unless this is on, because the link comes from the model. Set it yourself, never from $fromAI.',
+	},
 	{
 		displayName: 'Max Image Size (MB)',
 		name: 'maxImageSizeMb',
@@ -306,7 +315,9 @@ export async function readImage(this: IExecuteFunctions, itemIndex: number, read
 	const timeoutSeconds = readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (S)', { min: 1, max: 600, fallback: 30 });
 	const signal = this.getExecutionCancelSignal?.();
 	return await loadImage
-		.call(this, itemIndex, parameters, async (url, maxBytes) => await downloadImage(this, url, { maxBytes, timeoutSeconds, signal }))
+		.call(this, itemIndex, parameters, async (url, maxBytes) =>
+			await downloadImage(this, url, { maxBytes, timeoutSeconds, signal, ...toolDownloadRules.call(this, itemIndex) }),
+		)
 		.catch(forRole(read.role));
 }
 
@@ -316,6 +327,17 @@ function forRole(role: ImageRole): (error: unknown) => never {
 		const applicantMessage = error instanceof FaceError && error.info.applicantMessage !== undefined ? imageApplicantMessage(error.info.code, role) : undefined;
 		throw applicantMessage === undefined ? error : new FaceError({ ...(error as FaceError).info, applicantMessage }, (error as FaceError).fatal);
 	};
+}
+
+/**
+ * As an AI-agent tool the link comes from the model, which text it read can steer towards internal
+ * addresses. Read only there, and only for a URL, so the option cannot fail an item where it means nothing.
+ */
+function toolDownloadRules(this: IExecuteFunctions, itemIndex: number): Pick<DownloadSettings, 'refusePrivateHosts' | 'withholdFailureCause'> {
+	const asTool = this.getNode().type.endsWith('Tool');
+	if (!asTool) return { refusePrivateHosts: false, withholdFailureCause: false };
+	const allowPrivate = readBoolean.call(this, itemIndex, 'options.allowPrivateImageHosts', 'Allow Private Image Hosts', false);
+	return { refusePrivateHosts: !allowPrivate, withholdFailureCause: true };
 }
 
 /** Takes the first present value among the camelCase and snake_case spellings ARGOS may send. */

@@ -14,6 +14,17 @@ const NOT_SUBSTITUTED = {
 	compare: ' Face Compare never picks a file on its own (a wrong pick could compare a photo with itself): name both files.',
 };
 
+/**
+ * As an AI-agent tool, one text for every failed download: a status, "connection refused" or a timeout
+ * would tell the agent (and whoever steers it) which hosts and ports answer on the server's network.
+ */
+const DOWNLOAD_FAILED_WITHHELD = {
+	message: 'Could not download the image from this link',
+	description:
+		'As an AI-agent tool the node does not say why a download failed (no HTTP status, connection error or timeout), so its answers cannot be used to map which addresses answer on the n8n server\'s network. Give a public http(s) link to an image that opens in a browser. Workflow owner: run the node with the same link outside the agent to see the cause.',
+	retryable: false,
+};
+
 export const LOCAL_ERRORS = {
 	IMAGE_MISSING: (d: { property: string; available: string[]; parameter?: string; named?: 'typed' | 'compare' }) => ({
 		message: `No binary property "${d.property}" on this item`,
@@ -71,7 +82,13 @@ export const LOCAL_ERRORS = {
 		message: `The Image URL ${d.reason}`,
 		description: 'Give a full http:// or https:// address of the photo, e.g. from the form tool\'s file field. Check the expression in "Image URL".',
 	}),
-	IMAGE_DOWNLOAD_FAILED: (d: { host: string; status?: number; problem?: string; timeoutSeconds?: number }) => ({
+	IMAGE_URL_REFUSED: () => ({
+		// Never the host or path: the link may come from text planted for the agent to read.
+		message: 'The image link points to a private or local network address, which this AI-agent tool may not fetch',
+		description:
+			'That address was not contacted. As an AI-agent tool the node refuses image links, and redirects, to this machine, private and link-local networks, cloud metadata services and local names (localhost, *.local, *.internal, names without a dot), because what the agent passes can be steered by text it read. Give a public http(s) link to the image. Workflow owner: if the images really are on your own network, turn on "Allow Private Image Hosts" in the node options; and set N8N_SSRF_PROTECTION_ENABLED=true on the n8n server, which also stops public names that resolve to private addresses.',
+	}),
+	IMAGE_DOWNLOAD_FAILED: (d: { host: string; status?: number; problem?: string; timeoutSeconds?: number } | { causeWithheld: true }) => 'causeWithheld' in d ? DOWNLOAD_FAILED_WITHHELD : ({
 		message:
 			d.status !== undefined
 				? `Could not download the image from ${d.host} (HTTP ${d.status})`
