@@ -126,6 +126,25 @@ describe('Face Compare', () => {
 		expect(normaliseCompare(current({ score: 0.95, threshold: 0.99, isMatch: false }), 0.5).passed).toBe(false);
 	});
 
+	it('isMatch: true passes only when nothing else in the answer speaks against it', () => {
+		// A similarity below ARGOS's own threshold.
+		const below = normaliseCompare(current({ score: 0.3, threshold: 0.8, isMatch: true }), 0.5);
+		expect(below.passed).toBe(false);
+		expect(compareFailure(below).info).toMatchObject({ code: 'FACES_DO_NOT_MATCH', message: expect.stringMatching(/isMatch: true with a similarity \(0.3\) below its own threshold \(0.8\)/) });
+		// A similarity that is not a number.
+		const text = normaliseCompare(current({ score: 'high', threshold: 0.8, isMatch: true }), 0.5);
+		expect(text.passed).toBe(false);
+		expect(compareFailure(text).info).toMatchObject({ code: 'INVALID_RESPONSE', message: 'ARGOS sent a similarity that is not a number ("high")' });
+		// A face ARGOS says it did not find.
+		const body = current({ score: 0.9, threshold: 0.8, isMatch: true });
+		(body.result.targetFace as Record<string, unknown>).isAvailable = false;
+		const noFace = normaliseCompare(body, 0.5);
+		expect(noFace.passed).toBe(false);
+		expect(compareFailure(noFace).info).toMatchObject({ code: 'FACE_NOT_DETECTED' });
+		// And the control: the same answer without a contradiction passes.
+		expect(normaliseCompare(current({ score: 0.9, threshold: 0.8, isMatch: true }), 0.5).passed).toBe(true);
+	});
+
 	it('without isMatch, Min Similarity decides: at the threshold passes, just below fails', () => {
 		const at = normaliseCompare(current({ score: 0.8 }), 0.8);
 		expect(at).toMatchObject({ passed: true, similarity: 0.8, threshold: 0.8, decidedBy: 'minSimilarity', argos: { similarity: 0.8 } });

@@ -183,8 +183,17 @@ export function normaliseCompare(body: IDataObject, minSimilarity: number, scale
 	};
 	const decidedBy = isMatch !== undefined ? 'argos' : 'minSimilarity';
 	const transactionId = pick(body, 'transactionId', 'transaction_id');
+	const originFace = toFace(asObject(result.face));
+	// The older answer describes the second face inside faceMatch.
+	const targetFace = toFace(asObject(result.targetFace ?? result.target_face) ?? legacy);
+	// A verdict passes only if nothing else in the answer speaks against it: a score that is not a number,
+	// a face ARGOS says it did not find, or a similarity below ARGOS's own threshold.
+	const unreadableScore = rawScore !== undefined && rawScore !== null && toNumber(rawScore) === undefined;
+	const noFace = originFace.detected === false || targetFace.detected === false;
+	const contradicted = isMatch === true && similarity !== undefined && argosThreshold !== undefined && similarity < argosThreshold;
+	const verdict = isMatch ?? (similarity !== undefined && similarity >= minSimilarity);
 	return {
-		passed: decision.scale !== null && (isMatch ?? (similarity !== undefined && similarity >= minSimilarity)),
+		passed: decision.scale !== null && !unreadableScore && !noFace && !contradicted && verdict,
 		similarity: similarity ?? null,
 		similarityScale: decision.scale ?? decision.pinned ?? null,
 		scaleDecidedBy: decision.decidedBy,
@@ -192,9 +201,8 @@ export function normaliseCompare(body: IDataObject, minSimilarity: number, scale
 		decidedBy,
 		argos,
 		responseShape: current ? 'current' : 'legacy',
-		originFace: toFace(asObject(result.face)),
-		// The older answer describes the second face inside faceMatch.
-		targetFace: toFace(asObject(result.targetFace ?? result.target_face) ?? legacy),
+		originFace,
+		targetFace,
 		...(transactionId && { transactionId }),
 		...(decision.scale === null && { scaleProblem: decision }),
 	};
@@ -218,6 +226,8 @@ export function compareFailure(output: CompareOutput): FaceError {
 	// A face ARGOS did not find explains the failure better than the score it gave (0 in both shapes).
 	if (missing.length) return new FaceError(faceNotDetected({ images: missing, details: { ...details, similarity: output.similarity } }));
 	const scored = toNumber(output.argos.similarity) !== undefined;
+	if (!scored && output.argos.similarity !== undefined && output.argos.similarity !== null)
+		return new FaceError({ ...invalidResponse(200), message: `ARGOS sent a similarity that is not a number (${JSON.stringify(output.argos.similarity).slice(0, 40)})` });
 	if (!scored && output.decidedBy === 'minSimilarity')
 		return new FaceError({ ...invalidResponse(200), message: 'ARGOS answered without a similarity score or verdict' });
 	const problem = output.scaleProblem;
@@ -235,14 +245,16 @@ export function compareFailure(output: CompareOutput): FaceError {
 			}),
 		);
 	}
-	return new FaceError(
-		facesDoNotMatch({
-			similarity: output.similarity ?? undefined,
-			threshold: output.threshold ?? MIN_SIMILARITY,
-			decidedBy: output.decidedBy,
-			details,
-		}),
-	);
+	const info = facesDoNotMatch({
+		similarity: output.similarity ?? undefined,
+		threshold: output.threshold ?? MIN_SIMILARITY,
+		decidedBy: output.decidedBy,
+		details,
+	});
+	// ARGOS said isMatch, but its own numbers say otherwise: not passed, and the message says why.
+	if (output.argos.isMatch === true)
+		return new FaceError({ ...info, message: `ARGOS answered isMatch: true with a similarity (${output.similarity}) below its own threshold (${output.threshold}), so the faces are not taken as matching` });
+	return new FaceError(info);
 }
 
 /** Compares the payloads, ignoring a data-URL prefix (the two images may differ only in their claimed type). */
