@@ -122,6 +122,17 @@ describe('6. the download timeout is read per item like every option', () => {
 	}, 40000);
 });
 
+describe('6. every option is read per item by the same readers', () => {
+	it('ID Image Field from an expression that is not one of its values fails that item, nothing sent', async () => {
+		const items: FixtureItem[] = [{ json: { field: 'Image' }, binary: { idPortrait: file(idOf('ed'), 'id.jpg') } }, { json: { field: 'image' }, binary: { idPortrait: file(idOf('ed'), 'id.jpg') } }];
+		const r = await run(argosWorkflow({ resource: 'idDocument', operation: 'checkLiveness', options: { idImageField: '={{ $json.field }}' } }, items));
+		const { success, failed } = outputsOf(r);
+		expect(errorOf(failed[0])).toMatchObject({ code: 'PARAMETER_INVALID', message: '"ID Image Field" must be "idImage" or "image", but item 0 gave "Image"' });
+		expect(success).toHaveLength(1);
+		expect(sb.requests().map((e) => Object.keys(sentImages(e)))).toEqual([['image']]);
+	});
+});
+
 describe('8. auto-detection never trusts a mime type', () => {
 	it('a selfie uploaded as application/octet-stream beside an image/jpeg ID photo: Add enrols nothing', async () => {
 		const items: FixtureItem[] = [

@@ -17,6 +17,7 @@ import {
 	optionsCollection,
 	parameterError,
 	pick,
+	readChoice,
 	readImage,
 	requestOptions,
 	thresholdOption,
@@ -149,7 +150,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		});
 		throw parameterError.call(this, 'pipelines', error);
 	}
-	const field = this.getNodeParameter('options.idImageField', itemIndex, 'idImage') === 'image' ? 'image' : 'idImage';
+	const field = readChoice.call(this, itemIndex, 'options.idImageField', 'ID Image Field', ['idImage', 'image'], 'idImage');
 	const image = await readImage.call(this, itemIndex, { names: ID_IMAGE, role: 'idDocument' });
 	const flags = Object.fromEntries(ALL_PIPELINES.map((p) => [p, pipelines.includes(p)]));
 	const body = await api.request<IDataObject>({
