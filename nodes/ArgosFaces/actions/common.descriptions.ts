@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AutoDetect, ImageParameterNames, ImageParameters, ImageSource } from '../helpers/image';
-import { DEFAULT_IMAGE_PARAMETERS, loadImage } from '../helpers/image';
+import { aboutImage, DEFAULT_IMAGE_PARAMETERS, imageRef, loadImage } from '../helpers/image';
 import type { EncodedImage } from '../helpers/interfaces';
 import { FaceError, localError } from '../errors';
 import { imageApplicantMessage, type ImageRole } from '../errors/applicant';
@@ -338,6 +338,18 @@ function toolDownloadRules(this: IExecuteFunctions, itemIndex: number): Pick<Dow
 	if (!asTool) return { refusePrivateHosts: false, withholdFailureCause: false };
 	const allowPrivate = readBoolean.call(this, itemIndex, 'options.allowPrivateImageHosts', 'Allow Private Image Hosts', false);
 	return { refusePrivateHosts: !allowPrivate, withholdFailureCause: true };
+}
+
+/**
+ * Runs what follows reading the image(s): whatever fails there — an ARGOS error, a check not passed —
+ * names the file it is about (`error.image`; Face Compare's two as `error.images`).
+ */
+export async function forImage<T>(image: EncodedImage | Record<string, EncodedImage>, work: () => Promise<T>): Promise<T> {
+	const single = 'summary' in image;
+	const ref = single
+		? imageRef((image as EncodedImage).summary)
+		: Object.fromEntries(Object.entries(image as Record<string, EncodedImage>).map(([role, img]) => [role, imageRef(img.summary)]));
+	return await work().catch(aboutImage(ref, single ? 'image' : 'images'));
 }
 
 /** Takes the first present value among the camelCase and snake_case spellings ARGOS may send. */

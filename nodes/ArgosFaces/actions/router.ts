@@ -118,11 +118,15 @@ function requestLimits(this: IExecuteFunctions, itemIndex: number): Pick<ApiSett
 	};
 }
 
-/** The input item as it came (json and binary), plus the error, so a retry branch has everything. */
+/**
+ * The input item as it came (json and binary), plus the error, so a retry branch has everything. The
+ * error reads the same way every time: code, message, description and the applicant's sentence first.
+ */
 function failedItem(item: INodeExecutionData, itemIndex: number, info: FaceErrorInfo): INodeExecutionData {
-	const { apiMessage, ...error } = info;
+	const { code, message, description, applicantMessage, apiMessage, ...rest } = info;
+	const error = { code, message, description, ...(applicantMessage !== undefined && { applicantMessage }), ...rest, ...(apiMessage !== undefined && { apiMessage }), itemIndex };
 	return {
-		json: { ...item.json, error: { ...error, ...(apiMessage !== undefined && { apiMessage }), itemIndex } },
+		json: { ...item.json, error },
 		...(item.binary && { binary: item.binary }),
 		pairedItem: { item: itemIndex },
 	};

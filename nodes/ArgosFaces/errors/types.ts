@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { OperationName } from '../helpers/interfaces';
 
 export interface FaceErrorInfo {
@@ -20,6 +22,10 @@ export interface FaceErrorInfo {
 	 * only when they can fix the cause themselves. No codes, no internals.
 	 */
 	applicantMessage?: string;
+	/** The image the error is about: { source, property?, fileName? } (see helpers/image.ts imageRef). */
+	image?: IDataObject;
+	/** Face Compare: both images, as { selfie, idPortrait }. */
+	images?: IDataObject;
 }
 
 /** A message and what to do about it, for the person who reads the Failed branch. */

@@ -9,7 +9,7 @@
  */
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { localError, MEGABYTE } from '../errors';
+import { FaceError, localError, MEGABYTE } from '../errors';
 import type { EncodedImage } from './interfaces';
 
 interface Sniffed {
@@ -282,7 +282,13 @@ export async function loadImage(
 	p: ImageParameters,
 	download?: ImageDownloader,
 ): Promise<EncodedImage> {
-	const raw = await readRaw.call(this, itemIndex, p, download);
+	const requested = p.source === 'binary' ? { source: 'binary', property: p.binaryPropertyName.trim() } : { source: p.source };
+	const raw = await readRaw.call(this, itemIndex, p, download).catch(aboutImage(requested));
+	return await Promise.resolve(raw).then((r) => checked(r, p)).catch(aboutImage(imageRef(raw.summary)));
+}
+
+/** The local checks, before anything is sent: a bad file never costs an API call. */
+function checked(raw: RawImage, p: ImageParameters): EncodedImage {
 	const bytes = raw.buffer ? raw.buffer.length : base64ByteLength(raw.b64 ?? '');
 	if (bytes <= 0) throw localError('IMAGE_EMPTY', undefined);
 	// 44 base64 characters decode to the 33 bytes the signatures need.
@@ -301,5 +307,25 @@ export async function loadImage(
 		mimeType,
 		format: sniffed.format,
 		summary: { ...raw.summary, bytes, format: sniffed.format },
+	};
+}
+
+/**
+ * How an error names the image it is about: where it came from, its binary property and file name. Never
+ * the bytes, and never a link (it may carry a token, or come from an agent's prompt).
+ */
+export function imageRef(summary: IDataObject): IDataObject {
+	return {
+		source: summary.source,
+		...(summary.property !== undefined && { property: summary.property }),
+		...(summary.fileName !== undefined && { fileName: summary.fileName }),
+	};
+}
+
+/** A failure about an image names it (`error.image`, or `error.images` for several), unless it already does. */
+export function aboutImage(ref: IDataObject, key: 'image' | 'images' = 'image'): (error: unknown) => never {
+	return (error) => {
+		const named = error instanceof FaceError && error.info.image === undefined && error.info.images === undefined;
+		throw named ? new FaceError({ ...error.info, [key]: ref }, error.fatal) : error;
 	};
 }

@@ -8,6 +8,7 @@ import { cancelled, FaceError, invalidResponse, outcomeUnknown } from '../../err
 import {
 	collectionIdField,
 	imageFields,
+	forImage,
 	imageOptions,
 	optionsCollection,
 	pick,
@@ -103,32 +104,34 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const userName = requiredText.call(this, itemIndex, 'userName', 'User Name');
 	const skipIfEnrolled = readBoolean.call(this, itemIndex, 'options.skipIfAlreadyEnrolled', 'Skip If Already Enrolled', false);
 	const image = await readImage.call(this, itemIndex, { role: 'selfie' });
-	const add = async () =>
-		toOutput(
-			await api.request<AddFaceResponse & IDataObject>({
-				method: 'POST',
-				path: '/modules/faces',
-				body: { collectionId, userName, faceImage: image.base64 },
-			}),
-			collectionId,
-			userName,
-		);
-	if (!skipIfEnrolled) return [{ ...(await add()), image: image.summary }];
+	return await forImage(image, async () => {
+		const add = async () =>
+			toOutput(
+				await api.request<AddFaceResponse & IDataObject>({
+					method: 'POST',
+					path: '/modules/faces',
+					body: { collectionId, userName, faceImage: image.base64 },
+				}),
+				collectionId,
+				userName,
+			);
+		if (!skipIfEnrolled) return [{ ...(await add()), image: image.summary }];
 
-	const found = await searchFace(api, collectionId, userName, image.base64);
-	if (found.matched) return [{ ...(await enrolled(api, found, collectionId)), image: image.summary }];
-	const added = await add().then(
-		(output) => ({ output }),
-		(error: unknown) => ({ error }),
-	);
-	if ('output' in added) return [{ ...added.output, alreadyEnrolled: false, image: image.summary }];
-	const { error } = added;
-	if (!(error instanceof FaceError && error.info.outcomeUnknown && error.info.code !== 'CANCELLED')) throw error;
-	// The add may have happened, or may still be happening at ARGOS: it is never sent again. Only a
-	// search can tell, and a slow add shows up late, so look for it for a while.
-	const face = await findAfterLostAdd(api, collectionId, userName, image.base64);
-	if (!face) throw new FaceError({ ...error.info, description: `${error.info.description} ${notFoundAfter(api)}` }, error.fatal);
-	return [{ ...(await enrolled(api, face, collectionId)), alreadyEnrolled: false, foundAfterLostAnswer: true, image: image.summary }];
+		const found = await searchFace(api, collectionId, userName, image.base64);
+		if (found.matched) return [{ ...(await enrolled(api, found, collectionId)), image: image.summary }];
+		const added = await add().then(
+			(output) => ({ output }),
+			(error: unknown) => ({ error }),
+		);
+		if ('output' in added) return [{ ...added.output, alreadyEnrolled: false, image: image.summary }];
+		const { error } = added;
+		if (!(error instanceof FaceError && error.info.outcomeUnknown && error.info.code !== 'CANCELLED')) throw error;
+		// The add may have happened, or may still be happening at ARGOS: it is never sent again. Only a
+		// search can tell, and a slow add shows up late, so look for it for a while.
+		const face = await findAfterLostAdd(api, collectionId, userName, image.base64);
+		if (!face) throw new FaceError({ ...error.info, description: `${error.info.description} ${notFoundAfter(api)}` }, error.fatal);
+		return [{ ...(await enrolled(api, face, collectionId)), alreadyEnrolled: false, foundAfterLostAnswer: true, image: image.summary }];
+	});
 }
 
 /** Searches after 1, 2, 4… s until as long again as the add was given (Timeout, at least 3 s) has passed. */

@@ -7,6 +7,7 @@ import type { ArgosApi } from '../../transport';
 import {
 	collectionIdField,
 	imageFields,
+	forImage,
 	imageOptions,
 	optionsCollection,
 	pick,
@@ -81,5 +82,5 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const collectionId = requiredText.call(this, itemIndex, 'collectionId', 'Collection ID');
 	const requestName = requiredText.call(this, itemIndex, 'requestName', 'Request Name');
 	const image = await readImage.call(this, itemIndex, { role: 'selfie' });
-	return [{ ...(await searchFace(api, collectionId, requestName, image.base64)), image: image.summary }];
+	return await forImage(image, async () => [{ ...(await searchFace(api, collectionId, requestName, image.base64)), image: image.summary }]);
 }

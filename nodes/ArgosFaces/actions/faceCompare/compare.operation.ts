@@ -13,6 +13,7 @@ import { faceNotDetected, facesDoNotMatch, similarityScaleUnknown } from '../../
 import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import type { ArgosApi } from '../../transport';
 import {
+	forImage,
 	imageOptions,
 	imageSourceFields,
 	optionsCollection,
@@ -283,16 +284,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const scale = readChoice.call(this, itemIndex, 'options.similarityScale', 'Similarity Scale', SIMILARITY_SCALES, 'auto') as SimilarityScaleOption;
 	const origin = await readImage.call(this, itemIndex, { role: 'selfie', twoImages: true }).catch(naming('Selfie'));
 	const target = await readImage.call(this, itemIndex, { names: ID_PORTRAIT, role: 'idPortrait', twoImages: true }).catch(naming(ID_PORTRAIT.title));
-	// A photo compared with itself always matches: an applicant with only someone's ID photo would pass.
-	if (origin.summary.source === 'binary' && origin.summary.property === target.summary.property)
-		throw localError('IMAGE_SAME_FILE', { property: String(origin.summary.property) });
-	if (sameBytes(origin.base64, target.base64)) throw localError('IMAGE_SAME_FILE', {});
-	const body = await api.request<IDataObject>({
-		method: 'POST',
-		path: '/modules/compare',
-		body: { originFace: origin.base64, targetFace: target.base64 },
+	return await forImage({ selfie: origin, idPortrait: target }, async () => {
+		// A photo compared with itself always matches: an applicant with only someone's ID photo would pass.
+		if (origin.summary.source === 'binary' && origin.summary.property === target.summary.property)
+			throw localError('IMAGE_SAME_FILE', { property: String(origin.summary.property) });
+		if (sameBytes(origin.base64, target.base64)) throw localError('IMAGE_SAME_FILE', {});
+		const body = await api.request<IDataObject>({
+			method: 'POST',
+			path: '/modules/compare',
+			body: { originFace: origin.base64, targetFace: target.base64 },
+		});
+		const output = normaliseCompare(body, minSimilarity, scale);
+		if (!output.passed) throw compareFailure(output);
+		return [{ ...output, images: { selfie: origin.summary, idPortrait: target.summary } }];
 	});
-	const output = normaliseCompare(body, minSimilarity, scale);
-	if (!output.passed) throw compareFailure(output);
-	return [{ ...output, images: { selfie: origin.summary, idPortrait: target.summary } }];
 }

@@ -12,6 +12,7 @@ import type { ArgosApi } from '../../transport';
 import {
 	imageFields,
 	imageOptions,
+	forImage,
 	optionsCollection,
 	pick,
 	readImage,
@@ -69,8 +70,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		max: 100,
 	});
 	const image = await readImage.call(this, itemIndex, { role: 'selfie' });
-	const body = await api.request<IDataObject>({ method: 'POST', path: '/modules/liveness', body: { faceImage: image.base64 } });
-	const output = normaliseLiveness(body, threshold);
-	if (!output.passed) throw new FaceError(livenessBelowThreshold(output));
-	return [{ ...output, image: image.summary }];
+	return await forImage(image, async () => {
+		const body = await api.request<IDataObject>({ method: 'POST', path: '/modules/liveness', body: { faceImage: image.base64 } });
+		const output = normaliseLiveness(body, threshold);
+		if (!output.passed) throw new FaceError(livenessBelowThreshold(output));
+		return [{ ...output, image: image.summary }];
+	});
 }

@@ -12,6 +12,7 @@ import { documentSuspected } from '../../errors/verify';
 import type { ArgosApi } from '../../transport';
 import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import {
+	forImage,
 	imageOptions,
 	imageSourceFields,
 	optionsCollection,
@@ -153,19 +154,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const field = readChoice.call(this, itemIndex, 'options.idImageField', 'ID Image Field', ['idImage', 'image'], 'idImage');
 	const image = await readImage.call(this, itemIndex, { names: ID_IMAGE, role: 'idDocument' });
 	const flags = Object.fromEntries(ALL_PIPELINES.map((p) => [p, pipelines.includes(p)]));
-	const body = await api.request<IDataObject>({
-		method: 'POST',
-		path: '/modules/document',
-		body: { [field]: image.base64, pipelines: flags },
+	return await forImage(image, async () => {
+		const body = await api.request<IDataObject>({
+			method: 'POST',
+			path: '/modules/document',
+			body: { [field]: image.base64, pipelines: flags },
+		});
+		const output = normaliseDocument(body, pipelines, threshold);
+		if (!output.passed)
+			throw new FaceError(
+				documentSuspected({
+					failed: output.failedPipelines.map((pipeline) => ({ pipeline, score: output.scores[pipeline] })),
+					threshold,
+					details: { scores: output.scores, ...(output.transactionId && { transactionId: output.transactionId }) },
+				}),
+			);
+		return [{ ...output, image: image.summary }];
 	});
-	const output = normaliseDocument(body, pipelines, threshold);
-	if (!output.passed)
-		throw new FaceError(
-			documentSuspected({
-				failed: output.failedPipelines.map((pipeline) => ({ pipeline, score: output.scores[pipeline] })),
-				threshold,
-				details: { scores: output.scores, ...(output.transactionId && { transactionId: output.transactionId }) },
-			}),
-		);
-	return [{ ...output, image: image.summary }];
 }
