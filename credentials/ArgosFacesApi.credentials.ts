@@ -9,16 +9,19 @@ import type {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-/** The origin the key may go to: the Base URL's, when it is https:// or plain http:// to this machine. */
-function trustedOrigin(baseUrl: unknown): string | undefined {
-	let url: URL;
+function parse(baseUrl: unknown): URL | undefined {
 	try {
-		url = new URL(String(baseUrl ?? '').trim() || 'https://idverify-api.argosidentity.com');
+		return new URL(String(baseUrl ?? '').trim() || 'https://idverify-api.argosidentity.com');
 	} catch {
 		return undefined;
 	}
-	return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) ? url.origin : undefined;
 }
+
+/** The key travels only over https, or over plain http to this machine. */
+const isSecure = (url: URL) => url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+
+export const INSECURE_BASE_URL =
+	'The Base URL uses plain http:// to a host that is not this machine, so the API key is not sent. Use https:// (plain http:// is allowed only for localhost, e.g. the local sandbox).';
 
 /**
  * Where the request really goes: a full `url`, or (credential test) `baseURL` plus a path, or `uri` for
@@ -38,9 +41,21 @@ function requestedOrigin(options: IHttpRequestOptions & { uri?: unknown }): stri
  * the key elsewhere. The key goes only to the Base URL's own origin, and only over https or to loopback.
  */
 const authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
-	const origin = trustedOrigin(credentials.baseUrl);
-	if (origin === undefined || requestedOrigin(requestOptions) !== origin) return requestOptions;
-	return { ...requestOptions, headers: { ...requestOptions.headers, 'x-api-key': String(credentials.apiKey ?? '') } };
+	const base = parse(credentials.baseUrl);
+	if (base === undefined || requestedOrigin(requestOptions) !== base.origin) return requestOptions;
+	// A request to the Base URL itself over plain http to another machine: say why instead of sending it
+	// without the key, so the credential test (and any node using the credential) gives the real reason.
+	if (!isSecure(base)) throw new Error(INSECURE_BASE_URL);
+	// A redirect would carry the header to wherever it points (n8n's redirect handling strips only
+	// Authorization and cookies on a cross-origin hop), so a request that carries the key is never
+	// redirected: disableFollowRedirect for n8n's httpRequest, followRedirect(s) for the older request helper.
+	return {
+		...requestOptions,
+		disableFollowRedirect: true,
+		followRedirect: false,
+		followAllRedirects: false,
+		headers: { ...requestOptions.headers, 'x-api-key': String(credentials.apiKey ?? '') },
+	} as IHttpRequestOptions;
 };
 
 export class ArgosFacesApi implements ICredentialType {
@@ -53,7 +68,7 @@ export class ArgosFacesApi implements ICredentialType {
 		dark: 'file:../nodes/ArgosFaces/argosFaces.dark.svg',
 	} as const;
 
-	documentationUrl = 'https://developers.argosidentity.com/en/verify/face_id/api_reference/add-face';
+	documentationUrl = 'https://github.com/argos-faces/n8n-nodes-argos-faces#set-up-the-credential';
 
 	properties: INodeProperties[] = [
 		{

@@ -346,13 +346,15 @@ describe('credential test, as n8n runs it (RoutingNode + rules)', () => {
 		expect(result.message).toMatch(/did not answer like the ARGOS API/);
 	});
 
-	it('the key is never sent over plain http to a host it does not know as loopback (authenticate withholds it)', async () => {
+	it('plain http to a host it does not know as loopback: the test says so, and nothing is sent (no key, no request)', async () => {
 		// [::ffff:127.0.0.1] reaches the sandbox, but is not on the loopback allow-list: it stands for any remote host.
 		const result = await engine.testCredential('argosFacesApi', { apiKey: sb.apiKey, baseUrl: `http://[::ffff:127.0.0.1]:${sb.port}` });
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/no API key \(6039\).*change it to https:\/\//);
-		expect(sb.requests().map((e) => e.apiKey)).toEqual(['missing']);
+		expect(result.message).toBe(
+			'The Base URL uses plain http:// to a host that is not this machine, so the API key is not sent. Use https:// (plain http:// is allowed only for localhost, e.g. the local sandbox).',
+		);
+		expect(sb.requests()).toEqual([]);
 		await engine.testCredential('argosFacesApi', { apiKey: sb.apiKey, baseUrl: `http://localhost:${sb.port}` });
-		expect(sb.requests().map((e) => e.apiKey)).toEqual(['missing', 'valid']);
+		expect(sb.requests().map((e) => e.apiKey)).toEqual(['valid']);
 	});
 });

@@ -1,5 +1,5 @@
 /** Parameters several operations share, and the per-item readers that go with them. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AutoDetect, ImageParameterNames, ImageParameters, ImageSource } from '../helpers/image';
 import { aboutImage, DEFAULT_IMAGE_PARAMETERS, imageRef, loadImage } from '../helpers/image';
@@ -311,6 +311,7 @@ export function imageParameters(this: IExecuteFunctions, itemIndex: number, read
 /** Reads, finds, downloads and checks one image of the item; a problem the applicant can fix names their photo. */
 export async function readImage(this: IExecuteFunctions, itemIndex: number, read: ImageRead): Promise<EncodedImage> {
 	const parameters = imageParameters.call(this, itemIndex, read);
+	if (parameters.source === 'url') refuseDownloadAgain.call(this, itemIndex, read);
 	// Read per item like the ARGOS requests' own timeout: an expression may give anything.
 	const timeoutSeconds = readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (S)', { min: 1, max: 600, fallback: 30 });
 	const signal = this.getExecutionCancelSignal?.();
@@ -336,8 +337,49 @@ function forRole(role: ImageRole): (error: unknown) => never {
 function toolDownloadRules(this: IExecuteFunctions, itemIndex: number): Pick<DownloadSettings, 'refusePrivateHosts' | 'withholdFailureCause'> {
 	const asTool = this.getNode().type.endsWith('Tool');
 	if (!asTool) return { refusePrivateHosts: false, withholdFailureCause: false };
+	// The switch that lets links reach private hosts must be the owner's, never the model's to flip.
+	const raw = (this.getNode().parameters.options as IDataObject | undefined)?.allowPrivateImageHosts;
+	if (typeof raw === 'string' && /\$fromAI|\$fromai|fromAI\(/i.test(raw))
+		throw invalid.call(this, itemIndex, 'options.allowPrivateImageHosts', 'Allow Private Image Hosts', 'set in the node, not filled in by the model ($fromAI)', raw);
 	const allowPrivate = readBoolean.call(this, itemIndex, 'options.allowPrivateImageHosts', 'Allow Private Image Hosts', false);
 	return { refusePrivateHosts: !allowPrivate, withholdFailureCause: true };
+}
+
+/** The property a check keeps a downloaded image under, by what it shows: as the README's chain names its files. */
+export const KEPT_AS: Record<ImageRole, string> = { selfie: 'selfie', idPortrait: 'idPhoto', idDocument: 'idPhoto' };
+
+/**
+ * A check judges the bytes it downloaded; a link downloaded again by a later step may serve other bytes
+ * (the applicant's own host can answer each request differently). So a check keeps what it judged as a
+ * file on its Success item (KEPT_AS), and a step whose item carries that file refuses to download the
+ * link for the same role again: it must read the file.
+ */
+function refuseDownloadAgain(this: IExecuteFunctions, itemIndex: number, read: ImageRead): void {
+	const item = this.getInputData()[itemIndex];
+	const name = KEPT_AS[read.role];
+	const carried = item?.binary?.[name] !== undefined || ((item?.json?._files ?? {}) as IDataObject)[name] !== undefined;
+	const names = read.names ?? DEFAULT_IMAGE_PARAMETERS;
+	if (carried) throw localError('IMAGE_DOWNLOADED_AGAIN', { kept: name, source: `${names.title} Source`, label: names.binaryPropertyLabel });
+}
+
+/** The downloads a passed check judged, as files for its Success item (see refuseDownloadAgain). */
+export class WithFiles {
+	constructor(
+		readonly json: IDataObject[],
+		readonly binary: IBinaryKeyData,
+	) {}
+}
+
+export async function keepDownloads(this: IExecuteFunctions, json: IDataObject, images: Array<[ImageRole, EncodedImage, IDataObject]>): Promise<IDataObject[] | WithFiles> {
+	const binary: IBinaryKeyData = {};
+	for (const [role, image, summary] of images) {
+		if (image.summary.source !== 'url') continue;
+		const name = KEPT_AS[role];
+		const extension = image.mimeType.split('/')[1] ?? 'bin';
+		binary[name] = await this.helpers.prepareBinaryData(Buffer.from(image.base64.slice(image.base64.indexOf(',') + 1), 'base64'), `${name}.${extension}`, image.mimeType);
+		summary.keptAs = name;
+	}
+	return Object.keys(binary).length ? new WithFiles([json], binary) : [json];
 }
 
 /**

@@ -10,7 +10,7 @@
  * Failed items join the Success ones on it, each with its `error` (code, message, what to do), and the
  * node never throws: an empty answer would read as success to the agent.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { FaceErrorInfo } from '../errors';
@@ -18,7 +18,7 @@ import { FaceError, localError } from '../errors';
 import type { OperationName } from '../helpers/interfaces';
 import type { ApiSettings } from '../transport';
 import { ArgosApi, normaliseBaseUrl } from '../transport';
-import { readInteger } from './common.descriptions';
+import { readInteger, WithFiles } from './common.descriptions';
 import * as face from './face/Face.resource';
 import * as faceCompare from './faceCompare/FaceCompare.resource';
 import * as faceLiveness from './faceLiveness/FaceLiveness.resource';
@@ -27,14 +27,14 @@ import { runPool } from './pool';
 
 /** One operation file: runs one item and returns its Success outputs, or throws a FaceError. */
 type OperationModule = {
-	execute: (this: IExecuteFunctions, itemIndex: number, api: ArgosApi) => Promise<IDataObject[]>;
+	execute: (this: IExecuteFunctions, itemIndex: number, api: ArgosApi) => Promise<IDataObject[] | WithFiles>;
 	/** Success items keep the input item's files (the checks: Liveness → Compare → Document → Add chain). */
 	passesFilesOn?: boolean;
 };
 
 const resources: Record<string, Partial<Record<OperationName, OperationModule>>> = { face, faceLiveness, faceCompare, idDocument };
 
-type Outcome = { ok: IDataObject[] } | { failed: FaceErrorInfo };
+type Outcome = { ok: IDataObject[]; kept?: IBinaryKeyData } | { failed: FaceErrorInfo };
 
 function asFaceError(error: unknown, attempts: number): FaceError {
 	if (error instanceof FaceError) return error;
@@ -80,7 +80,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		let api: ArgosApi | undefined;
 		try {
 			api = new ArgosApi(this, { ...settings, ...requestLimits.call(this, i) }, operation);
-			outcomes[i] = { ok: await run.execute.call(this, i, api) };
+			const result = await run.execute.call(this, i, api);
+			outcomes[i] = result instanceof WithFiles ? { ok: result.json, kept: result.binary } : { ok: result };
 			succeeded = true;
 		} catch (caught) {
 			const attempts = api?.attempts ?? 0;
@@ -101,7 +102,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const filesOn = run.passesFilesOn === true;
 	items.forEach((item, i) => {
 		const outcome = outcomes[i] ?? { failed: localError('CANCELLED', undefined).info };
-		const binary = filesOn && item.binary ? { binary: item.binary } : {};
+		// What a check downloaded and judged replaces a file of the same name: it is what goes on.
+		const kept = 'ok' in outcome ? outcome.kept : undefined;
+		const binary = filesOn && (item.binary || kept) ? { binary: { ...item.binary, ...kept } } : {};
 		// The combined binary mode keeps the files in json._files: they go on with the json.
 		const files = filesOn && item.json._files !== undefined ? { _files: item.json._files } : {};
 		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json: { ...json, ...files }, ...binary, pairedItem: { item: i } });

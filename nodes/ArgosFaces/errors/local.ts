@@ -78,6 +78,10 @@ export const LOCAL_ERRORS = {
 			'Make the photo smaller (about 1280 pixels on the long side is plenty) or save it as JPEG at quality 80. The limit is the "Max Image Size (MB)" option (1 MB = 1,048,576 bytes).',
 		applicantMessage: imageApplicantMessage('IMAGE_TOO_LARGE'),
 	}),
+	IMAGE_DOWNLOADED_AGAIN: (d: { kept: string; source: string; label: string }) => ({
+		message: `This item already carries the file "${d.kept}"; the link is not downloaded again`,
+		description: `A link can serve different bytes each time it is fetched, so every step must judge the same file: the one an earlier check downloaded and kept as "${d.kept}" (or that came with the item). Set "${d.source}" to Binary File and "${d.label}" to "${d.kept}"; download a link only in the first step that uses it.`,
+	}),
 	IMAGE_URL_INVALID: (d: { reason: string }) => ({
 		message: `The Image URL ${d.reason}`,
 		description: 'Give a full http:// or https:// address of the photo, e.g. from the form tool\'s file field. Check the expression in "Image URL".',
@@ -106,6 +110,10 @@ export const LOCAL_ERRORS = {
 						? `The image host did not deliver the file within ${d.timeoutSeconds ?? 30} s. Try again, or raise "Timeout (S)" in the node options.`
 						: 'The image host could not be reached or failed. Check the Image URL and that this n8n server can reach that host, then try again.',
 		retryable: d.status === undefined || d.status === 429 || d.status >= 500,
+	}),
+	ENROLLED_UNDER_ANOTHER_NAME: (d: { matches: number }) => ({
+		message: 'This face is already in the collection under another user name',
+		description: `"Skip If Already Enrolled" searched first and ARGOS matched the photo to ${d.matches === 1 ? 'a face' : `${d.matches} faces`} enrolled under another User Name (or one whose name ARGOS did not give). Nothing was added, and the other person's name and faceId are not shown. Check with Get Many whether this is the same person under an old key or a lookalike; enrol them deliberately if it is a different person.`,
 	}),
 	TERM_TOO_SHORT: (d: { term: string }) => ({
 		message: `"Filter by Face ID" must have at least 5 characters (got ${d.term.length})`,

@@ -183,18 +183,16 @@ interface BinaryCandidate {
 
 /**
  * Every file of the item: its binary properties and, in the combined binary mode, those moved to
- * json._files. A json._files entry counts only where n8n itself reads it as a file (combined mode), so
- * json that merely looks like one is never taken for an upload.
+ * json._files. A json._files entry counts only in that mode, so json that merely looks like a file is
+ * never taken for an upload.
  */
 function binaryCandidates(this: IExecuteFunctions, itemIndex: number): BinaryCandidate[] {
 	const item = this.getInputData()[itemIndex];
-	const files = (item?.json?._files ?? {}) as IDataObject;
+	const combined = isCombined.call(this);
+	const files = (combined ? (item?.json?._files ?? {}) : {}) as IDataObject;
 	const moved = Object.keys(files).flatMap((key) => {
-		try {
-			return [{ property: `_files.${key}`, binary: this.helpers.assertBinaryData(itemIndex, `_files.${key}`) }];
-		} catch {
-			return [];
-		}
+		const binary = stored.call(this, itemIndex, `_files.${key}`, combined);
+		return binary ? [{ property: `_files.${key}`, binary }] : [];
 	});
 	return [...Object.entries(item?.binary ?? {}).map(([property, binary]) => ({ property, binary })), ...moved];
 }
@@ -206,16 +204,34 @@ export interface ResolvedBinary {
 	autoDetected: boolean;
 }
 
-/** The property as named: as n8n resolves it, or where the combined binary mode moved it (json._files). */
+/**
+ * In the combined binary mode n8n looks a name up in the item's json, where an applicant's own JSON (a
+ * webhook body moved to the top) could hold something shaped like a file. There a name is therefore read
+ * only under json._files, where n8n itself puts files.
+ */
+function isCombined(this: IExecuteFunctions): boolean {
+	return this.getWorkflowSettings?.()?.binaryMode === 'combined';
+}
+
+/** The property as named: a binary property, or in the combined mode the file n8n moved to json._files. */
 function namedBinary(this: IExecuteFunctions, itemIndex: number, property: string): ResolvedBinary | undefined {
-	for (const path of [property, `_files.${property}`]) {
-		try {
-			return { property: path, binary: this.helpers.assertBinaryData(itemIndex, path), autoDetected: false };
-		} catch {
-			// Not there: try the next place, then report what the item holds.
-		}
+	const combined = isCombined.call(this);
+	const path = combined && !property.startsWith('_files.') ? `_files.${property}` : property;
+	const binary = stored.call(this, itemIndex, path, combined);
+	return binary && { property: path, binary, autoDetected: false };
+}
+
+/**
+ * The file at a path, as n8n reads it. Under json._files only what n8n stored there counts: it always
+ * gives such a file an id, which JSON sent by someone else lacks.
+ */
+function stored(this: IExecuteFunctions, itemIndex: number, path: string, combined: boolean): IBinaryData | undefined {
+	try {
+		const binary = this.helpers.assertBinaryData(itemIndex, path);
+		return combined && path.startsWith('_files.') && !binary.id ? undefined : binary;
+	} catch {
+		return undefined;
 	}
-	return undefined;
 }
 
 /**

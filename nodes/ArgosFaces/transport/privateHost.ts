@@ -31,6 +31,8 @@ const METADATA_V4 = new Set([
 	v4(169, 254, 169, 254), // AWS, Azure, GCP, OpenStack, Oracle…
 	v4(100, 100, 100, 200), // Alibaba Cloud
 	v4(192, 0, 0, 192), // Oracle Cloud (older)
+	// Azure's WireServer and guest-agent plugin: platform-internal, although in public address space.
+	v4(168, 63, 129, 16),
 ]);
 
 /** IANA's IPv4 special-purpose blocks that a public image host can never be in. */

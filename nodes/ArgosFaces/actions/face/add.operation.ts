@@ -2,9 +2,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
-import type { AddFaceResponse, FaceListResponse, SearchOutput } from '../../helpers/interfaces';
+import type { AddFaceResponse, FaceListResponse, SearchMatch, SearchOutput } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
-import { cancelled, FaceError, invalidResponse, outcomeUnknown } from '../../errors';
+import { cancelled, FaceError, invalidResponse, localError, outcomeUnknown } from '../../errors';
 import {
 	collectionIdField,
 	imageFields,
@@ -69,21 +69,32 @@ function toOutput(body: AddFaceResponse & IDataObject, collectionId: string, use
 }
 
 /**
- * The face found by the search. Search shape A gives face ids only, and the match may be someone else's
- * face: the name is then looked up (Get Many filtered by the faceId), never taken from this item's input.
+ * The face the search found, if it is this person's: enrolled under this item's User Name. Search shape A
+ * gives face ids only; the best match's name is then looked up (Get Many filtered by the faceId). A face
+ * under another name, or whose name cannot be learnt, is not returned: its faceId and name belong to
+ * someone else, and a lookalike (or a false match) must not be told who.
  */
-async function enrolled(api: ArgosApi, found: SearchOutput, collectionId: string): Promise<IDataObject> {
+async function ownFace(api: ArgosApi, found: SearchOutput, collectionId: string, userName: string): Promise<SearchMatch | undefined> {
+	const named = found.matches.find((m) => m.userName === userName);
+	if (named) return named;
 	const best = found.bestMatch!;
-	const userName = best.userName ?? (await enrolledName(api, collectionId, best.faceId));
+	if (best.userName !== undefined) return undefined;
+	return (await enrolledName(api, collectionId, best.faceId)) === userName ? { ...best, userName } : undefined;
+}
+
+function enrolled(match: SearchMatch, collectionId: string): IDataObject {
 	return {
-		faceId: best.faceId,
+		faceId: match.faceId,
 		collectionId,
-		...(userName !== undefined
-			? { userName }
-			: { userName: null, userNameNote: 'ARGOS returned only the faceId of the match and did not list its user name' }),
+		userName: match.userName,
 		alreadyEnrolled: true,
-		...(best.similarity !== undefined && { similarity: best.similarity }),
+		...(match.similarity !== undefined && { similarity: match.similarity }),
 	};
+}
+
+/** The search matched a face enrolled under another name (or one whose name ARGOS did not give). */
+function underAnotherName(found: SearchOutput): FaceError {
+	return localError('ENROLLED_UNDER_ANOTHER_NAME', { matches: found.matches.length });
 }
 
 async function enrolledName(api: ArgosApi, collectionId: string, faceId: string): Promise<string | undefined> {
@@ -118,7 +129,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		if (!skipIfEnrolled) return [{ ...(await add()), image: image.summary }];
 
 		const found = await searchFace(api, collectionId, userName, image.base64);
-		if (found.matched) return [{ ...(await enrolled(api, found, collectionId)), image: image.summary }];
+		if (found.matched) {
+			const own = await ownFace(api, found, collectionId, userName);
+			if (!own) throw underAnotherName(found);
+			return [{ ...enrolled(own, collectionId), image: image.summary }];
+		}
 		const added = await add().then(
 			(output) => ({ output }),
 			(error: unknown) => ({ error }),
@@ -130,7 +145,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		// search can tell, and a slow add shows up late, so look for it for a while.
 		const face = await findAfterLostAdd(api, collectionId, userName, image.base64);
 		if (!face) throw new FaceError({ ...error.info, description: `${error.info.description} ${notFoundAfter(api)}` }, error.fatal);
-		return [{ ...(await enrolled(api, face, collectionId)), alreadyEnrolled: false, foundAfterLostAnswer: true, image: image.summary }];
+		return [{ ...enrolled(face, collectionId), alreadyEnrolled: false, foundAfterLostAnswer: true, image: image.summary }];
 	});
 }
 
@@ -141,7 +156,7 @@ function notFoundAfter(api: ArgosApi): string {
 	return `Searching the collection for ${confirmWindowSeconds(api)} s afterwards did not find the face; the add was not sent again, and it may still complete at ARGOS.`;
 }
 
-async function findAfterLostAdd(api: ArgosApi, collectionId: string, userName: string, faceImage: string): Promise<SearchOutput | undefined> {
+async function findAfterLostAdd(api: ArgosApi, collectionId: string, userName: string, faceImage: string): Promise<SearchMatch | undefined> {
 	const windowMs = confirmWindowSeconds(api) * 1000;
 	for (let waited = 0, wait = 1000; waited < windowMs; waited += wait, wait *= 2) {
 		wait = Math.min(wait, windowMs - waited);
@@ -152,7 +167,8 @@ async function findAfterLostAdd(api: ArgosApi, collectionId: string, userName: s
 		if (stopped) throw new FaceError({ ...cancelled('add'), attempts: api.attempts });
 		// A search that fails is no answer either way: keep looking until the window ends.
 		const found = await searchFace(api, collectionId, userName, faceImage).catch(() => undefined);
-		if (found?.matched) return found;
+		const own = found?.matched ? await ownFace(api, found, collectionId, userName) : undefined;
+		if (own) return own;
 	}
 	return undefined;
 }

@@ -15,6 +15,7 @@ import type { ArgosApi } from '../../transport';
 import {
 	forImage,
 	imageOptions,
+	keepDownloads,
 	imageSourceFields,
 	optionsCollection,
 	pick,
@@ -23,6 +24,7 @@ import {
 	requestOptions,
 	thresholdOption,
 	toNumber,
+	type WithFiles,
 } from '../common.descriptions';
 import type { AnswerNumber, ScaleDecision, SimilarityScale, SimilarityScaleOption } from './scale';
 import { decideScale, SCALE_LABELS, SIMILARITY_SCALES, toFraction, voteOf } from './scale';
@@ -258,10 +260,13 @@ export function compareFailure(output: CompareOutput): FaceError {
 	return new FaceError(info);
 }
 
-/** Compares the payloads, ignoring a data-URL prefix (the two images may differ only in their claimed type). */
+/**
+ * Compares the decoded bytes: two base64 texts can spell the same bytes (padding bits, a data-URL prefix),
+ * so the text is not enough. A copy with one byte changed is a different file; liveness is the guard there.
+ */
 function sameBytes(a: string, b: string): boolean {
-	const payload = (s: string) => s.slice(s.indexOf(',') + 1);
-	return payload(a) === payload(b);
+	const bytes = (s: string) => Buffer.from(s.slice(s.indexOf(',') + 1), 'base64');
+	return bytes(a).equals(bytes(b));
 }
 
 /** A local image problem names which of the two images it is about. */
@@ -272,7 +277,7 @@ function naming(which: string): (error: unknown) => never {
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[] | WithFiles> {
 	const minSimilarity = thresholdOption.call(this, itemIndex, {
 		name: 'minSimilarity',
 		label: 'Min Similarity',
@@ -296,6 +301,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		});
 		const output = normaliseCompare(body, minSimilarity, scale);
 		if (!output.passed) throw compareFailure(output);
-		return [{ ...output, images: { selfie: origin.summary, idPortrait: target.summary } }];
+		const images = { selfie: origin.summary, idPortrait: target.summary };
+		return await keepDownloads.call(this, { ...output, images }, [
+			['selfie', origin, origin.summary],
+			['idPortrait', target, target.summary],
+		]);
 	});
 }

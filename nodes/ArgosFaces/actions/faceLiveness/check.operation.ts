@@ -12,6 +12,7 @@ import type { ArgosApi } from '../../transport';
 import {
 	imageFields,
 	imageOptions,
+	keepDownloads,
 	forImage,
 	optionsCollection,
 	pick,
@@ -19,6 +20,7 @@ import {
 	requestOptions,
 	thresholdOption,
 	toNumber,
+	type WithFiles,
 } from '../common.descriptions';
 
 export const MIN_LIVENESS_SCORE = 50;
@@ -61,7 +63,7 @@ export function normaliseLiveness(body: IDataObject, threshold: number): Livenes
 	return { passed: score >= threshold, score, threshold, ...(transactionId && { transactionId }) };
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[] | WithFiles> {
 	const threshold = thresholdOption.call(this, itemIndex, {
 		name: 'minLivenessScore',
 		label: 'Min Liveness Score',
@@ -74,6 +76,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 		const body = await api.request<IDataObject>({ method: 'POST', path: '/modules/liveness', body: { faceImage: image.base64 } });
 		const output = normaliseLiveness(body, threshold);
 		if (!output.passed) throw new FaceError(livenessBelowThreshold(output));
-		return [{ ...output, image: image.summary }];
+		return await keepDownloads.call(this, { ...output, image: image.summary }, [['selfie', image, image.summary]]);
 	});
 }

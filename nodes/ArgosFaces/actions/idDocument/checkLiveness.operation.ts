@@ -14,6 +14,7 @@ import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helper
 import {
 	forImage,
 	imageOptions,
+	keepDownloads,
 	imageSourceFields,
 	optionsCollection,
 	parameterError,
@@ -23,6 +24,7 @@ import {
 	requestOptions,
 	thresholdOption,
 	toNumber,
+	type WithFiles,
 } from '../common.descriptions';
 
 export const MIN_DOCUMENT_SCORE = 61;
@@ -135,7 +137,7 @@ export function normaliseDocument(body: IDataObject, pipelines: Pipeline[], thre
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[] | WithFiles> {
 	const threshold = thresholdOption.call(this, itemIndex, {
 		name: 'minScore',
 		label: 'Min Score',
@@ -169,6 +171,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 					details: { scores: output.scores, ...(output.transactionId && { transactionId: output.transactionId }) },
 				}),
 			);
-		return [{ ...output, image: image.summary }];
+		return await keepDownloads.call(this, { ...output, image: image.summary }, [['idDocument', image, image.summary]]);
 	});
 }
