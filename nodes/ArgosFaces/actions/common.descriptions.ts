@@ -394,19 +394,34 @@ export async function forImage<T>(image: EncodedImage | Record<string, EncodedIm
 	return await work().catch(aboutImage(ref, single ? 'image' : 'images'));
 }
 
-/** Takes the first present value among the camelCase and snake_case spellings ARGOS may send. */
+/**
+ * Takes the first present value among the camelCase and snake_case spellings ARGOS may send: text, or a
+ * number as text. An object, array or boolean is not an id or a name ("[object Object]" would be).
+ */
 export function pick(body: IDataObject, ...keys: string[]): string | undefined {
 	for (const key of keys) {
 		const value = body[key];
-		if (value !== undefined && value !== null && value !== '') return String(value);
+		if (typeof value === 'string' && value !== '') return value;
+		if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	}
 	return undefined;
 }
 
+/**
+ * A number as ARGOS sends one: a finite number, or decimal text ("95", "0.85", "1e-3"). Number() alone
+ * would also read [95], true, "0x5F" and " " as numbers — a misread score could pass a check.
+ */
 export function toNumber(value: unknown): number | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value !== 'string' || !/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) return undefined;
 	const n = Number(value);
 	return Number.isFinite(n) ? n : undefined;
+}
+
+/** The value under the first of these keys that is present at all: a null there is not skipped for a later key. */
+export function firstPresent(body: IDataObject, ...keys: string[]): unknown {
+	const key = keys.find((k) => k in body);
+	return key === undefined ? undefined : body[key];
 }
 
 /**

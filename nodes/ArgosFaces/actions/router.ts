@@ -86,6 +86,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (caught) {
 			const attempts = api?.attempts ?? 0;
 			const error = asFaceError(caught, attempts);
+			// A write that may have happened is as good as a success here: failing the execution would hide it.
+			if (error.info.outcomeUnknown) succeeded = true;
 			if (error.fatal && !succeeded && !continueOnFail) fatal ??= { error, itemIndex: i };
 			outcomes[i] = { failed: { ...error.info, attempts } };
 		}

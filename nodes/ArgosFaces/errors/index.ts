@@ -247,6 +247,7 @@ export function localError<C extends LocalCode>(
 			message: text.message,
 			description: text.description,
 			retryable: text.retryable ?? false,
+			outcomeUnknown: text.outcomeUnknown ?? false,
 			...(text.applicantMessage && { applicantMessage: text.applicantMessage }),
 		}),
 	);

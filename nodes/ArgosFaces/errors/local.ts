@@ -115,6 +115,13 @@ export const LOCAL_ERRORS = {
 		message: 'This face is already in the collection under another user name',
 		description: `"Skip If Already Enrolled" searched first and ARGOS matched the photo to ${d.matches === 1 ? 'a face' : `${d.matches} faces`} enrolled under another User Name (or one whose name ARGOS did not give). Nothing was added, and the other person's name and faceId are not shown. Check with Get Many whether this is the same person under an old key or a lookalike; enrol them deliberately if it is a different person.`,
 	}),
+	DELETE_NOT_CONFIRMED: (d: { faceId: string }) => ({
+		message: `ARGOS answered "face not found" for ${d.faceId} after an answer was lost, but the deletion could not be confirmed`,
+		description:
+			'Get Many still lists the face, or could not be read to check. Run the Delete again (it is harmless if the face is gone), and check with Get Many that the face is no longer listed.',
+		outcomeUnknown: true,
+		retryable: true,
+	}),
 	TERM_TOO_SHORT: (d: { term: string }) => ({
 		message: `"Filter by Face ID" must have at least 5 characters (got ${d.term.length})`,
 		description: 'ARGOS matches part of the faceId and needs at least 5 characters. Lengthen it or leave it empty.',

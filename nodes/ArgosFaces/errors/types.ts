@@ -33,6 +33,8 @@ export interface ErrorText {
 	message: string;
 	description: string;
 	retryable?: boolean;
+	/** A local finding that a write may or may not have happened. */
+	outcomeUnknown?: boolean;
 	/** Only where the applicant can fix the cause (photo quality, liveness, format, size). */
 	applicantMessage?: string;
 }

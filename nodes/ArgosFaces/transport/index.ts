@@ -76,7 +76,7 @@ export function kindOf(request: Pick<ApiRequest, 'method' | 'path' | 'kind'>): R
 
 type Attempt =
 	| { ok: true; body: IDataObject }
-	| { ok: false; info: FaceErrorInfo; retry: 'safe' | 'ambiguous' | 'no' | 'cancelled'; retryAfterMs?: number };
+	| { ok: false; info: FaceErrorInfo; retry: 'safe' | 'unavailable' | 'ambiguous' | 'ambiguous-final' | 'no' | 'cancelled'; retryAfterMs?: number };
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8000;
@@ -144,13 +144,19 @@ function classifyResponse(operation: OperationName, response: IN8nHttpFullRespon
 	const status = response.statusCode;
 	const body = parseBody(response.body);
 	const ok = status >= 200 && status < 300;
-	// ARGOS's docs show errors only as 4xx, but a 200 carrying an errorCode is still an error.
-	if (ok && body && parseErrorCode(body.errorCode) === undefined) return { ok: true, body };
-	if (ok) return body ? { ok: false, info: fromApiResponse(operation, status, body), retry: 'no' } : { ok: false, info: invalidResponse(status), retry: 'ambiguous' };
+	const hasErrorCode = body !== undefined && body.errorCode !== undefined && body.errorCode !== null;
+	if (ok && body && !hasErrorCode) return { ok: true, body };
+	// ARGOS's docs show errors only as 4xx. A 2xx that carries an errorCode contradicts itself: a write may
+	// have been done, so it counts as ambiguous; an errorCode of an odd type is not understood at all.
+	if (ok && body && parseErrorCode(body.errorCode) !== undefined) return { ok: false, info: fromApiResponse(operation, status, body), retry: 'ambiguous-final' };
+	if (ok) return { ok: false, info: invalidResponse(status), retry: 'ambiguous' };
 	if (status >= 300 && status < 400) return { ok: false, info: redirected(status, response.headers?.location), retry: 'no' };
 	const info = fromApiResponse(operation, status, body);
 	const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
-	if (status === 429 || status === 503) return { ok: false, info, retry: 'safe', retryAfterMs };
+	// 429 comes from a rate limiter before any work. A 503 may come from a gateway whose backend already
+	// read the request (an upstream reset), so it is safe to repeat only for what may be repeated anyway.
+	if (status === 429) return { ok: false, info, retry: 'safe', retryAfterMs };
+	if (status === 503) return { ok: false, info, retry: 'unavailable', retryAfterMs };
 	if (status === 500 || status === 502 || status === 504) return { ok: false, info, retry: 'ambiguous' };
 	return { ok: false, info, retry: 'no' };
 }
@@ -179,6 +185,9 @@ export class ArgosApi {
 
 	private async send(request: ApiRequest): Promise<Attempt> {
 		this.attempts++;
+		// n8n's timeout stops at the response headers; this deadline also bounds a body that trickles in.
+		const deadline = AbortSignal.timeout(this.settings.timeoutSeconds * 1000);
+		const abortSignal = this.settings.signal ? AbortSignal.any([deadline, this.settings.signal]) : deadline;
 		try {
 			const response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, 'argosFacesApi', {
 				method: request.method,
@@ -190,9 +199,12 @@ export class ArgosApi {
 				ignoreHttpStatusErrors: true,
 				timeout: this.settings.timeoutSeconds * 1000,
 				disableFollowRedirect: true,
+				abortSignal,
 			})) as IN8nHttpFullResponse;
 			return classifyResponse(this.operation, response);
 		} catch (error) {
+			if (deadline.aborted && !this.settings.signal?.aborted)
+				return { ok: false, info: networkError('TIMEOUT', 'ETIMEDOUT', this.settings.timeoutSeconds), retry: 'ambiguous' };
 			return classifyThrown(error as Error, this.settings);
 		}
 	}
@@ -213,11 +225,11 @@ export class ArgosApi {
 				mayHaveHappened = true;
 				throw stop();
 			}
-			if (attempt.retry === 'ambiguous') mayHaveHappened = true;
-			const mayRepeat = attempt.retry === 'safe' || (attempt.retry === 'ambiguous' && kind !== 'add');
+			if (attempt.retry === 'ambiguous' || attempt.retry === 'ambiguous-final' || (attempt.retry === 'unavailable' && kind === 'add')) mayHaveHappened = true;
+			const mayRepeat = attempt.retry === 'safe' || ((attempt.retry === 'ambiguous' || attempt.retry === 'unavailable') && kind !== 'add');
 			const waitMs = attempt.retryAfterMs ?? backoffMs(retries + 1);
 			if (!mayRepeat || retries >= this.settings.maxRetries || waitMs > RETRY_AFTER_CAP_MS || this.settings.signal?.aborted) {
-				throw fail(kind === 'read' && attempt.retry === 'ambiguous' ? readLost(attempt.info) : attempt.info);
+				throw fail(kind === 'read' && (attempt.retry === 'ambiguous' || attempt.retry === 'unavailable') ? readLost(attempt.info) : attempt.info);
 			}
 			// sleep rejects when the execution is cancelled; n8n 1.x's sleep ignores the signal, hence the re-check.
 			const stopped = await sleep(waitMs, this.settings.signal).then(

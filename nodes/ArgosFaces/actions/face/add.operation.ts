@@ -157,10 +157,10 @@ function notFoundAfter(api: ArgosApi): string {
 }
 
 async function findAfterLostAdd(api: ArgosApi, collectionId: string, userName: string, faceImage: string): Promise<SearchMatch | undefined> {
-	const windowMs = confirmWindowSeconds(api) * 1000;
-	for (let waited = 0, wait = 1000; waited < windowMs; waited += wait, wait *= 2) {
-		wait = Math.min(wait, windowMs - waited);
-		const stopped = await sleep(wait, api.signal).then(
+	// Wall time, searches included: a search that hangs must not stretch the window.
+	const until = Date.now() + confirmWindowSeconds(api) * 1000;
+	for (let wait = 1000; Date.now() < until; wait *= 2) {
+		const stopped = await sleep(Math.max(0, Math.min(wait, until - Date.now())), api.signal).then(
 			() => api.signal?.aborted === true,
 			() => true,
 		);

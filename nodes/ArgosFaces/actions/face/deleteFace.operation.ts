@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ArgosApi } from '../../transport';
-import { FaceError } from '../../errors';
-import { collectionIdField, optionsCollection, requestOptions, requiredText } from '../common.descriptions';
+import { FaceError, localError } from '../../errors';
+import type { FaceListResponse } from '../../helpers/interfaces';
+import { collectionIdField, optionsCollection, pick, requestOptions, requiredText } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	collectionIdField,
@@ -32,9 +33,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	if (failure === undefined) return [{ deleted: true, faceId, collectionId }];
 	// Delete is repeated after an answer was lost; "not found" then means the lost attempt did the work.
 	if (failure instanceof FaceError && failure.info.outcomeUnknown && FACE_NOT_FOUND.has(failure.info.code)) {
+		// Checked, not assumed: a "not found" that is wrong would leave a face that was asked to be erased.
+		if (await stillListed(api, collectionId, faceId)) throw localError('DELETE_NOT_CONFIRMED', { faceId });
 		return [{ deleted: true, alreadyGone: true, faceId, collectionId, attempts: api.attempts }];
 	}
 	throw failure;
+}
+
+/** Whether Get Many still lists the face; when the list cannot be read, it may be (so: true). */
+async function stillListed(api: ArgosApi, collectionId: string, faceId: string): Promise<boolean> {
+	const body = await api.request<FaceListResponse & IDataObject>({ method: 'GET', path: '/modules/faces', qs: { collectionId, page: 1, term: faceId } }).catch(() => undefined);
+	if (!body || !Array.isArray(body.result)) return true;
+	return (body.result as IDataObject[]).some((raw) => pick(raw, 'face_id', 'faceId') === faceId);
 }
 
 /** Delete's "face not found" codes (6031/6032 mean other things on Delete, see errors/faceId.ts). */

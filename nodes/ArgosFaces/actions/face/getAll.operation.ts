@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { FaceListResponse } from '../../helpers/interfaces';
 import type { ArgosApi } from '../../transport';
-import { localError } from '../../errors';
+import { FaceError, invalidResponse, localError } from '../../errors';
 import {
 	collectionIdField,
 	optionsCollection,
@@ -79,7 +79,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 			path: '/modules/faces',
 			qs: { collectionId, page, ...(term && { term }) },
 		});
-		const result = Array.isArray(body.result) ? body.result : [];
+		// A list that is not a list is not an empty collection: read that way, faces would go unlisted.
+		if (!Array.isArray(body.result)) throw new FaceError({ ...invalidResponse(200), message: 'ARGOS answered Get Many without a list of faces (result)' });
+		const result = body.result;
 		let fresh = 0;
 		for (const raw of result as IDataObject[]) {
 			const faceId = pick(raw, 'face_id', 'faceId');
@@ -95,7 +97,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 				createdAt: pick(raw, 'create_time', 'createTime', 'createdAt'),
 			});
 		}
-		const more = needsNextPage({ page, pageItems: result.length, collected: faces.length, totalCount: toNumber(body.totalCount), limit });
+		const totalCount = toNumber(body.totalCount);
+		// A count below what was listed contradicts the list: stopping there would cut it short unsaid.
+		if (totalCount !== undefined && seen.size > totalCount)
+			throw localError('LIST_NOT_ENDING', { pages: page, reason: `ARGOS said the collection holds ${totalCount} faces but listed ${seen.size}` });
+		const more = needsNextPage({ page, pageItems: result.length, collected: faces.length, totalCount, limit });
 		if (!more) break;
 		// A full page with nothing new: the server ignores `page` and would answer the same forever.
 		if (fresh === 0) throw localError('LIST_NOT_ENDING', { pages: page, reason: `page ${page} repeated faces already listed` });

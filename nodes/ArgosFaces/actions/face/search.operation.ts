@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { SearchMatch, SearchOutput, SearchResponse } from '../../helpers/interfaces';
+import { FaceError, invalidResponse } from '../../errors';
 import type { ArgosApi } from '../../transport';
 import {
 	collectionIdField,
@@ -47,10 +48,16 @@ function toMatch(entry: unknown): SearchMatch | undefined {
 	return match;
 }
 
-/** ARGOS documents two shapes: `result[]` with scores (B) or `faceIdList[]` with ids only (A). */
+/**
+ * ARGOS documents two shapes: `result[]` with scores (B) or `faceIdList[]` with ids only (A). An answer in
+ * neither shape is not "no match": read that way, Skip If Already Enrolled would enrol the person again.
+ */
 export function normaliseSearch(body: SearchResponse): SearchOutput {
-	const list: unknown[] = Array.isArray(body.result) ? body.result : Array.isArray(body.faceIdList) ? body.faceIdList : [];
-	const matches = list.map(toMatch).filter((m): m is SearchMatch => m !== undefined);
+	const list: unknown = 'result' in body ? body.result : body.faceIdList;
+	if (!Array.isArray(list)) throw new FaceError({ ...invalidResponse(200), message: 'ARGOS answered the search without a list of matches (result or faceIdList)' });
+	if (list.some((entry) => toMatch(entry) === undefined))
+		throw new FaceError({ ...invalidResponse(200), message: 'ARGOS answered the search with a match that has no faceId' });
+	const matches = list.map(toMatch) as SearchMatch[];
 	matches.sort((a, b) => (b.similarity ?? -Infinity) - (a.similarity ?? -Infinity));
 	const output: SearchOutput = { matched: matches.length > 0, matches };
 	if (matches.length) output.bestMatch = matches[0];

@@ -13,6 +13,7 @@ import { faceNotDetected, facesDoNotMatch, similarityScaleUnknown } from '../../
 import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import type { ArgosApi } from '../../transport';
 import {
+	firstPresent,
 	forImage,
 	imageOptions,
 	keepDownloads,
@@ -63,7 +64,7 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
 			default: MIN_SIMILARITY,
 			description:
-				'Faces at least this similar (0–1, 0.8 = 80 %) go to Success. Used only when ARGOS does not send its own verdict (isMatch), which then decides.',
+				'Faces at least this similar (0–1, 0.8 = 80 %) go to Success. When ARGOS sends its own verdict (isMatch), it must be a match too: this is always the floor.',
 		},
 		{
 			displayName: 'Similarity Scale',
@@ -105,6 +106,8 @@ export interface CompareOutput extends IDataObject {
 	scaleProblem?: Extract<ScaleDecision, { scale: null }>;
 	/** The pass mark that decided: ARGOS's own threshold when it decided (if sent), else Min Similarity. */
 	threshold: number | null;
+	/** Min Similarity: also the floor under ARGOS's own verdict. */
+	minSimilarity: number;
 	decidedBy: 'argos' | 'minSimilarity';
 	/** What ARGOS itself said, as sent (scores on its own scale). */
 	argos: IDataObject;
@@ -128,8 +131,10 @@ function toFace(raw: IDataObject | undefined): ComparedFace {
 	const side = (upper: string) => toNumber(box?.[upper] ?? box?.[upper.toLowerCase()]);
 	const [width, height, left, top] = ['Width', 'Height', 'Left', 'Top'].map(side);
 	const complete = width !== undefined && height !== undefined && left !== undefined && top !== undefined;
+	const available = firstPresent(raw ?? {}, 'isAvailable', 'is_available');
 	return {
-		detected: toBoolean(raw?.isAvailable ?? raw?.is_available) ?? null,
+		// Present but not plainly true (0, "no", "False"…) counts as not found: only a clear yes can pass.
+		detected: available === undefined || available === null ? null : toBoolean(available) === true,
 		confidence: toNumber(raw?.confidence) ?? null,
 		boundingBox: complete ? { width: width!, height: height!, left: left!, top: top! } : null,
 	};
@@ -159,8 +164,8 @@ function answerNumbers(result: IDataObject, score: { field: string; raw: unknown
 }
 
 /**
- * Reads either documented answer, settles its scale (see scale.ts) and decides: ARGOS's isMatch when sent,
- * else similarity ≥ minSimilarity. An answer whose scale is not settled does not pass, whatever isMatch says:
+ * Reads either documented answer, settles its scale (see scale.ts) and decides: similarity ≥ minSimilarity,
+ * and ARGOS's isMatch too when sent. An answer whose scale is not settled does not pass, whatever isMatch says:
  * the rule stays simple and fails closed.
  */
 export function normaliseCompare(body: IDataObject, minSimilarity: number, scaleOption: SimilarityScaleOption = 'auto'): CompareOutput {
@@ -177,7 +182,9 @@ export function normaliseCompare(body: IDataObject, minSimilarity: number, scale
 		return decision.scale && n !== undefined ? toFraction(n, decision.scale) : undefined;
 	};
 	const similarity = onScale(rawScore);
-	const isMatch = toBoolean(current?.isMatch ?? current?.is_match);
+	// A verdict is a match only if every spelling of it says plainly true (both present and disagreeing: no).
+	const verdicts = [current?.isMatch, current?.is_match].filter((v) => v !== undefined && v !== null).map((v) => toBoolean(v) === true);
+	const isMatch = verdicts.length ? verdicts.every((v) => v === true) : undefined;
 	const argosThreshold = onScale(current?.threshold);
 	const argos: IDataObject = {
 		...(rawScore !== undefined && { similarity: rawScore }),
@@ -192,15 +199,18 @@ export function normaliseCompare(body: IDataObject, minSimilarity: number, scale
 	// A verdict passes only if nothing else in the answer speaks against it: a score that is not a number,
 	// a face ARGOS says it did not find, or a similarity below ARGOS's own threshold.
 	const unreadableScore = rawScore !== undefined && rawScore !== null && toNumber(rawScore) === undefined;
-	const noFace = originFace.detected === false || targetFace.detected === false;
+	// Every description of a face in the answer counts: one that says "not found" is never overruled.
+	const noFace = originFace.detected === false || targetFace.detected === false || (legacy !== undefined && toFace(legacy).detected === false);
 	const contradicted = isMatch === true && similarity !== undefined && argosThreshold !== undefined && similarity < argosThreshold;
-	const verdict = isMatch ?? (similarity !== undefined && similarity >= minSimilarity);
+	// ARGOS's verdict decides, but never below Min Similarity, and never without a score to hold it to.
+	const verdict = similarity !== undefined && similarity >= minSimilarity && (isMatch ?? true);
 	return {
 		passed: decision.scale !== null && !unreadableScore && !noFace && !contradicted && verdict,
 		similarity: similarity ?? null,
 		similarityScale: decision.scale ?? decision.pinned ?? null,
 		scaleDecidedBy: decision.decidedBy,
 		threshold: decidedBy === 'argos' ? (argosThreshold ?? null) : minSimilarity,
+		minSimilarity,
 		decidedBy,
 		argos,
 		responseShape: current ? 'current' : 'legacy',
@@ -231,8 +241,11 @@ export function compareFailure(output: CompareOutput): FaceError {
 	const scored = toNumber(output.argos.similarity) !== undefined;
 	if (!scored && output.argos.similarity !== undefined && output.argos.similarity !== null)
 		return new FaceError({ ...invalidResponse(200), message: `ARGOS sent a similarity that is not a number (${JSON.stringify(output.argos.similarity).slice(0, 40)})` });
-	if (!scored && output.decidedBy === 'minSimilarity')
-		return new FaceError({ ...invalidResponse(200), message: 'ARGOS answered without a similarity score or verdict' });
+	if (!scored)
+		return new FaceError({
+			...invalidResponse(200),
+			message: output.decidedBy === 'argos' ? 'ARGOS answered with a verdict but without a similarity score to hold it to' : 'ARGOS answered without a similarity score or verdict',
+		});
 	const problem = output.scaleProblem;
 	if (problem) {
 		return new FaceError(
@@ -254,9 +267,14 @@ export function compareFailure(output: CompareOutput): FaceError {
 		decidedBy: output.decidedBy,
 		details,
 	});
-	// ARGOS said isMatch, but its own numbers say otherwise: not passed, and the message says why.
-	if (output.argos.isMatch === true)
-		return new FaceError({ ...info, message: `ARGOS answered isMatch: true with a similarity (${output.similarity}) below its own threshold (${output.threshold}), so the faces are not taken as matching` });
+	// ARGOS said isMatch, but the numbers say otherwise: not passed, and the message says why.
+	if (output.argos.isMatch === true) {
+		const below =
+			output.threshold !== null && (output.similarity ?? 0) < output.threshold
+				? `below its own threshold (${output.threshold})`
+				: `below Min Similarity (${output.minSimilarity})`;
+		return new FaceError({ ...info, message: `ARGOS answered isMatch: true with a similarity (${output.similarity}) ${below}, so the faces are not taken as matching` });
+	}
 	return new FaceError(info);
 }
 

@@ -13,6 +13,7 @@ import {
 	imageFields,
 	imageOptions,
 	keepDownloads,
+	firstPresent,
 	forImage,
 	optionsCollection,
 	pick,
@@ -54,11 +55,17 @@ export interface LivenessOutput extends IDataObject {
 	transactionId?: string;
 }
 
-/** The score in L's shape (`result.liveness_score`), tolerating camelCase and a score sent as text. */
+/**
+ * The score in L's shape (`result.liveness_score`), tolerating camelCase and a score sent as text. The
+ * first spelling present decides (a null there is not replaced by another field), and it must be a
+ * number from 0 to 100: anything else is an answer the node does not understand, never a pass.
+ */
 export function normaliseLiveness(body: IDataObject, threshold: number): LivenessOutput {
-	const result = (body.result && typeof body.result === 'object' ? body.result : {}) as IDataObject;
-	const score = toNumber(result.liveness_score ?? result.livenessScore ?? body.liveness_score ?? body.livenessScore);
+	const result = body.result && typeof body.result === 'object' && !Array.isArray(body.result) ? (body.result as IDataObject) : undefined;
+	const raw = result ? firstPresent(result, 'liveness_score', 'livenessScore') : firstPresent(body, 'liveness_score', 'livenessScore');
+	const score = toNumber(raw);
 	if (score === undefined) throw new FaceError({ ...invalidResponse(200), message: 'ARGOS answered without a liveness score' });
+	if (score < 0 || score > 100) throw new FaceError({ ...invalidResponse(200), message: `ARGOS answered with a liveness score outside 0–100 (${score})` });
 	const transactionId = pick(body, 'transactionId', 'transaction_id');
 	return { passed: score >= threshold, score, threshold, ...(transactionId && { transactionId }) };
 }

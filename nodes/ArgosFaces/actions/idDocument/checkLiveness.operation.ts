@@ -12,6 +12,7 @@ import { documentSuspected } from '../../errors/verify';
 import type { ArgosApi } from '../../transport';
 import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import {
+	firstPresent,
 	forImage,
 	imageOptions,
 	keepDownloads,
@@ -118,12 +119,13 @@ export function normaliseDocument(body: IDataObject, pipelines: Pipeline[], thre
 	for (const p of pipelines) {
 		const key = PIPELINES[p].result;
 		const entry = result[key];
-		const score = toNumber(entry && typeof entry === 'object' ? ((entry as IDataObject).liveness_score ?? (entry as IDataObject).livenessScore) : entry);
-		if (score === undefined) unscored.push(key);
+		const score = toNumber(entry && typeof entry === 'object' && !Array.isArray(entry) ? firstPresent(entry as IDataObject, 'liveness_score', 'livenessScore') : entry);
+		// A score outside 0–100 is not one ARGOS's guide knows: not understood, never a pass.
+		if (score === undefined || score < 0 || score > 100) unscored.push(key);
 		else scores[key] = score;
 	}
 	if (unscored.length)
-		throw new FaceError({ ...invalidResponse(200), message: `ARGOS answered without a score for ${unscored.join(', ')}` });
+		throw new FaceError({ ...invalidResponse(200), message: `ARGOS answered without a score from 0 to 100 for ${unscored.join(', ')}` });
 	const failedPipelines = Object.keys(scores).filter((key) => scores[key] < threshold);
 	const transactionId = pick(body, 'transactionId', 'transaction_id');
 	const engineVersion = pick(body, 'engineVersion') ?? pick(result, 'engineVersion');
