@@ -190,8 +190,13 @@ describe('4. Delete is idempotent', () => {
 		const r = await run(del(face.faceId));
 		const { success, failed } = outputsOf(r);
 		expect(failed).toEqual([]);
-		expect(success[0].json).toEqual({ deleted: true, alreadyGone: true, faceId: face.faceId, collectionId: sb.collections.demo, attempts: 2 });
-		expect(sb.requests().map((e) => [e.status, e.outcome, e.errorCode])).toEqual([[504, 'deleted', null], [400, 'rejected', 6022]]);
+		// The third request is Get Many confirming that the face is no longer listed.
+		expect(success[0].json).toEqual({ deleted: true, alreadyGone: true, faceId: face.faceId, collectionId: sb.collections.demo, attempts: 3 });
+		expect(sb.requests().map((e) => [e.method, e.status, e.outcome, e.errorCode])).toEqual([
+			['DELETE', 504, 'deleted', null],
+			['DELETE', 400, 'rejected', 6022],
+			['GET', 200, 'listed', null],
+		]);
 		expect(facesIn(sb.collections.demo)).toEqual([]);
 	});
 
@@ -221,28 +226,36 @@ describe('4. Delete is idempotent', () => {
 });
 
 describe('5. Skip If Already Enrolled with search shape A (face ids only)', () => {
-	it('names the person ARGOS has for the matched face, never the input userName', async () => {
+	it('the same person (the name ARGOS has for the match is this item\'s User Name) is returned, looked up by faceId', async () => {
 		sb.setConfig({ searchShape: 'A' });
 		const alice = outputsOf(await run(argosWorkflow(addParams(sb.collections.demo), [person('alice')]))).success[0].json;
-		const r = await run(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true }), [person('bob', 'alice')]));
+		const r = await run(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true }), [person('alice', 'alice')]));
 		const { image: photo, ...match } = outputsOf(r).success[0].json;
 		expect(match).toEqual({ faceId: alice.faceId, collectionId: sb.collections.demo, userName: 'alice', alreadyEnrolled: true });
-		expect(photo).toMatchObject({ fileName: 'bob.jpg' });
+		expect(photo).toMatchObject({ fileName: 'alice.jpg' });
 		expect(facesIn(sb.collections.demo).map((f) => f.userName)).toEqual(['alice']);
 	});
 
-	it('when the name cannot be looked up it is left out, and the output says so', async () => {
+	it('a match under another name is Failed, without that person\'s name or faceId, and nothing is added', async () => {
 		sb.setConfig({ searchShape: 'A' });
 		const alice = outputsOf(await run(argosWorkflow(addParams(sb.collections.demo), [person('alice')]))).success[0].json;
+		const r = await run(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true }), [person('bob', 'alice')]));
+		const { success, failed } = outputsOf(r);
+		expect(success).toEqual([]);
+		const error = errorOf(failed[0]);
+		expect(error).toMatchObject({ code: 'ENROLLED_UNDER_ANOTHER_NAME', outcomeUnknown: false });
+		expect(JSON.stringify(error)).not.toContain('alice');
+		expect(JSON.stringify(error)).not.toContain(String(alice.faceId));
+		expect(facesIn(sb.collections.demo).map((f) => f.userName)).toEqual(['alice']);
+	});
+
+	it('when the name cannot be looked up, it is not taken for this person either: Failed, nothing added', async () => {
+		sb.setConfig({ searchShape: 'A' });
+		await run(argosWorkflow(addParams(sb.collections.demo), [person('alice')]));
 		sb.addFaults({ match: { method: 'GET' }, count: -1, action: 'status', status: 500 });
-		const r = await run(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true, maxRetries: 0 }), [person('bob', 'alice')]));
-		const json = outputsOf(r).success[0].json;
-		expect(json).toMatchObject({ faceId: alice.faceId, userName: null, alreadyEnrolled: true });
-		expect(json.userNameNote).toMatch(/did not list its user name/);
-		// bob appears only as the input file's name, never as the matched person.
-		const { image: photo, ...rest } = json;
-		expect(photo).toMatchObject({ fileName: 'bob.jpg' });
-		expect(JSON.stringify(rest)).not.toContain('bob');
+		const r = await run(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true, maxRetries: 0 }), [person('alice', 'alice')]));
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'ENROLLED_UNDER_ANOTHER_NAME' });
+		expect(facesIn(sb.collections.demo).map((f) => f.userName)).toEqual(['alice']);
 	});
 });
 

@@ -277,9 +277,11 @@ describe('Face Compare → Compare against the sandbox', () => {
 		expect(sent.every((images) => images.originFace?.sha256 === sha({ faceKey: 'ann' }))).toBe(true);
 	});
 
-	it('ARGOS\'s isMatch wins over Min Similarity', async () => {
+	it('Min Similarity is the floor under ARGOS\'s isMatch', async () => {
 		const r = await run(compare({ options: { minSimilarity: 0.95 } }), [pair({ similarity: 85 }, {})]);
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: 0.85, threshold: 0.8, decidedBy: 'argos' });
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'FACES_DO_NOT_MATCH', similarity: 0.85, decidedBy: 'argos', message: expect.stringMatching(/below Min Similarity \(0.95\)/) });
+		const r2 = await run(compare({ options: { minSimilarity: 0.8 } }), [pair({ similarity: 85 }, {})]);
+		expect(outputsOf(r2).success[0].json).toMatchObject({ passed: true, similarity: 0.85, threshold: 0.8, minSimilarity: 0.8, decidedBy: 'argos' });
 	});
 
 	it.each([

@@ -106,6 +106,9 @@ describe('error table', () => {
 			BASE_URL_INVALID: { baseUrl: 'nope' },
 			BASE_URL_INSECURE: { baseUrl: 'http://example.com' },
 			LIST_NOT_ENDING: { pages: 2, reason: 'page 2 repeated faces already listed' },
+			IMAGE_DOWNLOADED_AGAIN: { kept: 'selfie', source: 'Image Source', label: 'Input Binary Field' },
+			ENROLLED_UNDER_ANOTHER_NAME: { matches: 2 },
+			DELETE_NOT_CONFIRMED: { faceId: 'face_1' },
 		};
 		for (const code of Object.keys(LOCAL_ERRORS) as Array<keyof typeof LOCAL_ERRORS>) {
 			const error = localError(code, samples[code] as never);

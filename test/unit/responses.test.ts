@@ -33,14 +33,19 @@ describe('search response shapes', () => {
 		});
 	});
 
-	it('no match in either shape, or a missing list, is matched: false', () => {
-		for (const body of [{ result: [] }, { faceIdList: [] }, { message: 'ok' }, { searchId: 'x', userName: 'old-docs' }]) {
+	it('an empty list in either shape is matched: false', () => {
+		for (const body of [{ result: [] }, { faceIdList: [], searchId: 'x', userName: 'old-docs' }]) {
 			const out = normaliseSearch(body);
 			expect(out.matched).toBe(false);
 			expect(out.matches).toEqual([]);
 			expect(out.bestMatch).toBeUndefined();
 		}
-		expect(normaliseSearch({ searchId: 'x', userName: 'old-docs' }).requestName).toBe('old-docs');
+		expect(normaliseSearch({ faceIdList: [], searchId: 'x', userName: 'old-docs' }).requestName).toBe('old-docs');
+	});
+
+	it('a missing or unreadable list is not "no match": it is INVALID_RESPONSE (read as no match, Skip If Already Enrolled would enrol again)', () => {
+		const bodies = [{ message: 'ok' }, { searchId: 'x', userName: 'old-docs' }, { result: null }, { result: { face_id: 'f' } }, { faceIdList: 'face_1,face_2' }, { result: [{ user_name: 'no id' }] }];
+		for (const body of bodies) expect(() => normaliseSearch(body as never)).toThrow(expect.objectContaining({ info: expect.objectContaining({ code: 'INVALID_RESPONSE' }) }));
 	});
 });
 

@@ -107,12 +107,13 @@ describe('Face Compare', () => {
 		},
 	});
 
-	it('reads the current answer: ARGOS\'s isMatch decides and its threshold is reported', () => {
-		const out = normaliseCompare(current({ score: 0.854, threshold: 0.8, isMatch: true }), 0.9);
+	it('reads the current answer: ARGOS\'s isMatch and threshold are reported; Min Similarity is the floor under them', () => {
+		const out = normaliseCompare(current({ score: 0.854, threshold: 0.8, isMatch: true }), 0.8);
 		expect(out).toEqual({
 			passed: true,
 			similarity: 0.854,
 			threshold: 0.8,
+			minSimilarity: 0.8,
 			decidedBy: 'argos',
 			similarityScale: 'fraction',
 			scaleDecidedBy: 'answer',
@@ -122,8 +123,14 @@ describe('Face Compare', () => {
 			targetFace: { detected: true, confidence: 0.97, boundingBox: { width: 0.3, height: 0.4, left: 0.5, top: 0.1 } },
 			transactionId: 'tx1',
 		});
-		// isMatch wins over Min Similarity both ways.
+		// ARGOS's match does not lift a similarity below Min Similarity, and its "no" is never overruled.
+		const floor = normaliseCompare(current({ score: 0.854, threshold: 0.8, isMatch: true }), 0.9);
+		expect(floor.passed).toBe(false);
+		expect(compareFailure(floor).info.message).toMatch(/isMatch: true with a similarity \(0.854\) below Min Similarity \(0.9\)/);
 		expect(normaliseCompare(current({ score: 0.95, threshold: 0.99, isMatch: false }), 0.5).passed).toBe(false);
+		// Both spellings must say yes; a verdict that is not plainly true is no.
+		expect(normaliseCompare(current({ score: 0.95, threshold: 0.8, isMatch: true, is_match: false }), 0.5).passed).toBe(false);
+		expect(normaliseCompare(current({ score: 0.95, threshold: 0.8, isMatch: 'yes' }), 0.5).passed).toBe(false);
 	});
 
 	it('isMatch: true passes only when nothing else in the answer speaks against it', () => {
@@ -319,11 +326,10 @@ describe('Face Compare: the similarity scale is decided per answer, from every n
 		expect(info).not.toHaveProperty('applicantMessage');
 	});
 
-	it('a verdict without any number cannot show a scale either: it does not pass unless the scale is pinned', () => {
+	it('a verdict without a score never passes, pinned scale or not: there is nothing to hold it to', () => {
 		const verdictOnly = current({ isMatch: true }, none);
-		expect(failure(verdictOnly)).toMatchObject({ code: 'SIMILARITY_SCALE_UNKNOWN', argos: { isMatch: true } });
-		expect(failure(verdictOnly).message).toMatch(/\(it has no numbers\)$/);
-		expect(normaliseCompare(verdictOnly, 0.8, 'fraction')).toMatchObject({ passed: true, similarity: null, decidedBy: 'argos' });
+		expect(failure(verdictOnly)).toMatchObject({ code: 'INVALID_RESPONSE', message: 'ARGOS answered with a verdict but without a similarity score to hold it to' });
+		expect(normaliseCompare(verdictOnly, 0.8, 'fraction')).toMatchObject({ passed: false, similarity: null, decidedBy: 'argos' });
 	});
 
 	it('the failed item keeps what ARGOS sent and the numbers the scale was read from', () => {
