@@ -68,3 +68,26 @@ describe('an error about an image names the file', () => {
 		});
 	});
 });
+
+describe('rejected applicants can be found in the Executions list', () => {
+	it('the execution records how many items went to Failed and with which codes; a run without any records nothing', async () => {
+		const items: FixtureItem[] = [
+			{ json: { name: 'pdf' }, binary: image('doc.pdf', 'selfie') },
+			{ json: { name: 'spoof' }, binary: { selfie: sample({ faceKey: 'sp', spoof: true }, 'spoof.jpg') } },
+			{ json: { name: 'pdf2' }, binary: image('doc.pdf', 'selfie') },
+			{ json: { name: 'ok' }, binary: { selfie: sample({ faceKey: 'fine' }, 'fine.jpg') } },
+		];
+		const r = await engine.runWorkflow(argosWorkflow({ operation: 'add', collectionId: sb.collections.demo, userName: '={{ $json.name }}', binaryPropertyName: 'selfie' }, items), {
+			credentials: { argosFacesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+		});
+		runs.push(r);
+		expect(outputsOf(r).failed).toHaveLength(3);
+		expect(r.data.data.resultData.metadata).toEqual({ argos_failed: '3', argos_failed_codes: 'IMAGE_UNSUPPORTED_FORMAT:2 6015:1' });
+
+		const clean = await engine.runWorkflow(argosWorkflow({ operation: 'add', collectionId: sb.collections.demo, userName: 'x', binaryPropertyName: 'selfie' }, [items[3]]), {
+			credentials: { argosFacesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
+		});
+		runs.push(clean);
+		expect(clean.data.data.resultData.metadata ?? {}).toEqual({});
+	});
+});

@@ -71,6 +71,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	} catch (error) {
 		if (!(error instanceof FaceError) || (error.fatal && !continueOnFail)) throw error instanceof FaceError ? toNodeError.call(this, error, 0) : error;
 		const all = items.map((item, i) => failedItem(item, i, error.info));
+		recordFailures.call(this, items.map(() => error.info.code));
 		return asTool ? [all] : [[], all];
 	}
 
@@ -112,7 +113,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json: { ...json, ...files }, ...binary, pairedItem: { item: i } });
 		else (asTool ? success : failed).push(failedItem(item, i, outcome.failed));
 	});
+	recordFailures.call(
+		this,
+		outcomes.map((o) => (o && 'failed' in o ? o.failed.code : o ? undefined : 'CANCELLED')).filter((c): c is string | number => c !== undefined),
+	);
 	return asTool ? [success] : [success, failed];
+}
+
+/**
+ * Every execution ends "Succeeded" when applicants are only rejected, so the run records how many items
+ * went to Failed and with which codes as n8n's execution custom data (`argos_failed`, `argos_failed_codes`),
+ * added up over every Argos Faces node of the execution: the Executions list can then be filtered by it.
+ */
+function recordFailures(this: IExecuteFunctions, codes: Array<string | number>): void {
+	if (!codes.length) return;
+	try {
+		const data = this.customData;
+		const counts = new Map<string, number>();
+		for (const entry of String(data.get('argos_failed_codes') ?? '').split(' ').filter(Boolean)) {
+			const [code, n] = entry.split(':');
+			counts.set(code, Number(n) || 0);
+		}
+		for (const code of codes) counts.set(String(code), (counts.get(String(code)) ?? 0) + 1);
+		data.set('argos_failed', String(Number(data.get('argos_failed') ?? 0) + codes.length));
+		data.set('argos_failed_codes', [...counts].map(([code, n]) => `${code}:${n}`).join(' '));
+	} catch {
+		// Contexts without execution data (n8n versions before custom data): the items still say it all.
+	}
 }
 
 /** Retries and timeout may differ per item (expressions), and are checked per item before anything is sent. */
