@@ -60,7 +60,7 @@ describe('number options from expressions', () => {
 		expect(success.map((i) => i.json.userName)).toEqual(['ann', 'cy']);
 		expect(failed).toHaveLength(1);
 		expect(failed[0].pairedItem).toEqual({ item: 1 });
-		expect(errorOf(failed[0]).message).toBe('"Timeout (S)" must be a whole number from 1 to 600, but item 1 gave 0');
+		expect(errorOf(failed[0]).message).toBe('"Timeout (Seconds)" must be a whole number from 1 to 600, but item 1 gave 0');
 		expect(sb.requests()).toHaveLength(2);
 	});
 

@@ -72,7 +72,7 @@ export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PAR
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: '={{ $json.selfie }}',
+			placeholder: 'data:image/jpeg;base64,/9j/4AAQ…',
 			description: `The ${what} as base64 or as a data URL`,
 			displayOptions: shown('base64'),
 		},
@@ -82,7 +82,7 @@ export function imageSourceFields(names: ImageParameterNames = DEFAULT_IMAGE_PAR
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: '={{ $json.selfieUrl }}',
+			placeholder: 'https://files.example.com/selfie.jpg',
 			description: `The http(s) address of the ${what}. Fetched with n8n's own request settings (proxy, SSRF protection) and without the ARGOS API key; the download stops at "Max Image Size (MB)".`,
 			displayOptions: shown('url'),
 		},
@@ -152,7 +152,7 @@ export const requestOptions: INodeProperties[] = [
 			'Retries per item when ARGOS is busy (429, 503) or unreachable. An Add is never repeated when its outcome is unknown.',
 	},
 	{
-		displayName: 'Timeout (S)',
+		displayName: 'Timeout (Seconds)',
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 600 },
@@ -313,7 +313,7 @@ export async function readImage(this: IExecuteFunctions, itemIndex: number, read
 	const parameters = imageParameters.call(this, itemIndex, read);
 	if (parameters.source === 'url') refuseDownloadAgain.call(this, itemIndex, read);
 	// Read per item like the ARGOS requests' own timeout: an expression may give anything.
-	const timeoutSeconds = readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (S)', { min: 1, max: 600, fallback: 30 });
+	const timeoutSeconds = readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (Seconds)', { min: 1, max: 600, fallback: 30 });
 	const signal = this.getExecutionCancelSignal?.();
 	return await loadImage
 		.call(this, itemIndex, parameters, async (url, maxBytes) =>

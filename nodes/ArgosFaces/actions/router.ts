@@ -146,7 +146,7 @@ function recordFailures(this: IExecuteFunctions, codes: Array<string | number>):
 function requestLimits(this: IExecuteFunctions, itemIndex: number): Pick<ApiSettings, 'maxRetries' | 'timeoutSeconds'> {
 	return {
 		maxRetries: readInteger.call(this, itemIndex, 'options.maxRetries', 'Max Retries', { min: 0, max: 10, fallback: 3 }),
-		timeoutSeconds: readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (S)', { min: 1, max: 600, fallback: 30 }),
+		timeoutSeconds: readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (Seconds)', { min: 1, max: 600, fallback: 30 }),
 	};
 }
 

@@ -182,7 +182,7 @@ export function networkError(
 	const text: Record<typeof kind, ErrorText> = {
 		TIMEOUT: {
 			message: `ARGOS did not answer within ${timeoutSeconds} s`,
-			description: 'ARGOS or the network is slow. Try again, or raise "Timeout (s)" in the node options.',
+			description: 'ARGOS or the network is slow. Try again, or raise "Timeout (Seconds)" in the node options.',
 		},
 		CONNECTION_RESET: {
 			message: `The connection to ARGOS was cut before an answer arrived (${detail})`,

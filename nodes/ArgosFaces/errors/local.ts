@@ -107,7 +107,7 @@ export const LOCAL_ERRORS = {
 					: d.problem?.includes('SSRF')
 						? 'This n8n server blocks requests to this address (its SSRF protection, N8N_SSRF_* settings). Use a public image address, or ask the n8n administrator to allow this host.'
 						: d.problem === 'timeout'
-						? `The image host did not deliver the file within ${d.timeoutSeconds ?? 30} s. Try again, or raise "Timeout (S)" in the node options.`
+						? `The image host did not deliver the file within ${d.timeoutSeconds ?? 30} s. Try again, or raise "Timeout (Seconds)" in the node options.`
 						: 'The image host could not be reached or failed. Check the Image URL and that this n8n server can reach that host, then try again.',
 		retryable: d.status === undefined || d.status === 429 || d.status >= 500,
 	}),

@@ -28,7 +28,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: '={{ $json.email }}',
+		placeholder: 'e.g. applicant-123 or an e-mail address',
 		description: 'Your own key for this person, stored with the face (for example an applicant ID or e-mail)',
 	},
 	...imageFields,

@@ -15,7 +15,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
-		placeholder: '={{ $json.faceId }}',
+		placeholder: 'face_3a9fbc665af211ec',
 		description: 'The faceId returned by Add or Get Many',
 	},
 	optionsCollection(requestOptions),
