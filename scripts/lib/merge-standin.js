@@ -1,5 +1,7 @@
 'use strict';
 /**
+ * Stand-ins for the two n8n-nodes-base nodes the onboarding example uses beyond the harness's own.
+ *
  * A stand-in for n8n's Merge node (n8n-nodes-base.merge, versions 3–3.2) for the in-process engine harness,
  * passed to engine.runWorkflow as `extraNodeTypes`. Only the mode the onboarding example uses is here:
  * Combine → By Position, two inputs, default options. Item i of the output is item i of each input, their
@@ -67,9 +69,59 @@ function createMergeStandin({ NodeOperationError }) {
 	};
 }
 
-/** { 'n8n-nodes-base.merge': stand-in } for engine.runWorkflow's extraNodeTypes. */
-function exampleStandins(engine) {
-	return { [TYPE]: createMergeStandin(engine.modules().workflow) };
+const SET_TYPE = 'n8n-nodes-base.set';
+
+/**
+ * A stand-in for n8n's Edit Fields (Set) node, version 3.4, for the same harness: only what the onboarding
+ * example uses — Manual Mapping of text fields, other input fields left out (the default), the item's files
+ * kept (the default "Include Binary File"). Anything else fails the run, saying so.
+ */
+function createSetStandin({ NodeOperationError }) {
+	return {
+		description: {
+			displayName: 'Edit Fields (Set)',
+			name: 'set',
+			icon: 'fa:pen',
+			group: ['input'],
+			version: [3.4],
+			description: 'Sets fields (harness stand-in: manual text fields only)',
+			defaults: { name: 'Edit Fields' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [
+				{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Manual Mapping', value: 'manual' }], default: 'manual' },
+				{ displayName: 'Fields to Set', name: 'assignments', type: 'assignmentCollection', default: {} },
+				{ displayName: 'Include Other Input Fields', name: 'includeOtherFields', type: 'boolean', default: false },
+				{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
+			],
+		},
+		async execute() {
+			const node = this.getNode();
+			const items = this.getInputData();
+			const supported = (i) =>
+				this.getNodeParameter('mode', i) === 'manual' &&
+				this.getNodeParameter('includeOtherFields', i, false) === false &&
+				Object.keys(this.getNodeParameter('options', i, {})).length === 0;
+			return [
+				items.map((item, i) => {
+					if (!supported(i)) throw new NodeOperationError(node, 'The harness stand-in of Edit Fields supports only Manual Mapping of text fields, without other fields or options');
+					const assignments = this.getNodeParameter('assignments.assignments', i, []);
+					const json = {};
+					for (const a of assignments) {
+						if (a.type !== 'string') throw new NodeOperationError(node, `The harness stand-in of Edit Fields sets text fields only, not ${a.type}`);
+						json[a.name] = String(a.value ?? '');
+					}
+					return { json, ...(item.binary && { binary: item.binary }), pairedItem: { item: i } };
+				}),
+			];
+		},
+	};
 }
 
-module.exports = { createMergeStandin, exampleStandins, MERGE_TYPE: TYPE };
+/** The stand-ins the onboarding example needs, for engine.runWorkflow's extraNodeTypes. */
+function exampleStandins(engine) {
+	const workflow = engine.modules().workflow;
+	return { [TYPE]: createMergeStandin(workflow), [SET_TYPE]: createSetStandin(workflow) };
+}
+
+module.exports = { createMergeStandin, createSetStandin, exampleStandins, MERGE_TYPE: TYPE, SET_TYPE };

@@ -260,7 +260,8 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 			assert.equal(error.code, expectCode, `error: ${JSON.stringify(error)}`);
 			const shown = error.applicantMessage || error.message;
 			assert.ok(shown && shown.length > 10, `no message for the applicant: ${JSON.stringify(error)}`);
-			assert.equal(r.ending.message, shown, 'the page must show the node\'s applicant message (or its message)');
+			assert.ok(r.ending.message.startsWith(shown), `the page must show the node's applicant message (or its message): ${r.ending.message}`);
+			assert.deepEqual(r.ending.links, [{ href: '/form/argos-faces-enrol', text: 'Send another photo' }], 'the rejection page leads back to the form');
 			assert.equal(
 				sandboxAdds(ctx.sandbox),
 				addsBefore + (reachesArgos ? 1 : 0),

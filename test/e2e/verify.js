@@ -309,12 +309,12 @@ function verifySteps({ step, get, ctx, version, log }) {
 /** Where each applicant of examples/full-onboarding.workflow.json ends: node → [file name, error code] per item. */
 const FULL_ONBOARDING_ENDS = {
 	Enrolled: [['eileen', undefined]],
-	'Selfie Not Live': [
+	'Liveness Check Failed': [
 		['carl-selfie.jpg', 'LIVENESS_BELOW_THRESHOLD'],
 		['henry-selfie.pdf', 'IMAGE_UNSUPPORTED_FORMAT'],
 	],
-	'Not the Same Person': [['dana-selfie.jpg', 'FACES_DO_NOT_MATCH']],
-	'ID Not Accepted': [['grace-selfie.jpg', 'DOCUMENT_SUSPECTED']],
+	'Face Compare Failed': [['dana-selfie.jpg', 'FACES_DO_NOT_MATCH']],
+	'ID Document Check Failed': [['grace-selfie.jpg', 'DOCUMENT_SUSPECTED']],
 };
 
 /**
@@ -356,7 +356,7 @@ function fullOnboardingStep({ step, get, ctx, version, log }) {
 			ended[node] = items.map((i) => [i.json.error ? i.binary?.selfie?.fileName : i.json.userName, i.json.error?.code]);
 		}
 		assert.deepEqual(ended, FULL_ONBOARDING_ENDS, `where the applicants ended (nodes that ran: ${Object.keys(runData).join(', ')})`);
-		assert.equal(runData['Not Enrolled'], undefined, 'nobody should end on Not Enrolled');
+		assert.equal(runData['Enrolment Failed'], undefined, 'nobody should end on Enrolment Failed');
 		const posts = ctx.sandbox.requests().slice(before).filter((q) => q.method === 'POST');
 		const count = (p) => posts.filter((q) => q.path === p).length;
 		assert.deepEqual(

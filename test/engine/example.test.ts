@@ -64,16 +64,16 @@ it.each(['filesystem', 'default'] as const)(
 
 		expect(run.outputs('Enrolled')[0].map((i) => i.json.userName)).toEqual(['eileen']);
 		expect(run.outputs('Enrolled')[0][0].json.faceId).toMatch(/^face_[0-9a-f]{16}$/);
-		expect(ended('Selfie Not Live')).toEqual([
+		expect(ended('Liveness Check Failed')).toEqual([
 			['carl-selfie.jpg', 'LIVENESS_BELOW_THRESHOLD'],
 			['henry-selfie.pdf', 'IMAGE_UNSUPPORTED_FORMAT'],
 		]);
-		expect(ended('Not the Same Person')).toEqual([['dana-selfie.jpg', 'FACES_DO_NOT_MATCH']]);
-		expect(ended('ID Not Accepted')).toEqual([['grace-selfie.jpg', 'DOCUMENT_SUSPECTED']]);
+		expect(ended('Face Compare Failed')).toEqual([['dana-selfie.jpg', 'FACES_DO_NOT_MATCH']]);
+		expect(ended('ID Document Check Failed')).toEqual([['grace-selfie.jpg', 'DOCUMENT_SUSPECTED']]);
 		// No node reads a file twice: the checks pass the applicant's files on.
 		expect(run.ranNodes().filter((n) => /^Read /.test(n)).sort()).toEqual(['Read ID Photo', 'Read Selfies']);
-		expect(errorOf(run.outputs('ID Not Accepted')[0][0]).failedPipelines).toEqual(['screenReplay']);
-		expect(run.ranNodes()).not.toContain('Not Enrolled');
+		expect(errorOf(run.outputs('ID Document Check Failed')[0][0]).failedPipelines).toEqual(['screenReplay']);
+		expect(run.ranNodes()).not.toContain('Enrolment Failed');
 
 		// Each check got only the applicants who passed the one before, with the right files: the selfie as
 		// originFace and the applicant's own ID photo as targetFace (what the Merge node paired up).
@@ -104,9 +104,9 @@ it('npm run demo (scripts/demo.js) runs the full onboarding and exits 0, printin
 	expect(r.status).toBe(0);
 	const row = (name: string) => r.stdout.split('\n').find((l) => l.startsWith(`  ${name} `)) ?? '';
 	expect(row('eileen')).toMatch(/✓ Enrolled +faceId +face_[0-9a-f]{16}/);
-	expect(row('carl')).toMatch(/✗ Selfie Not Live +LIVENESS_BELOW_THRESHOLD/);
-	expect(row('dana')).toMatch(/✗ Not the Same Person +FACES_DO_NOT_MATCH/);
-	expect(row('grace')).toMatch(/✗ ID Not Accepted +DOCUMENT_SUSPECTED/);
-	expect(row('henry')).toMatch(/✗ Selfie Not Live +IMAGE_UNSUPPORTED_FORMAT/);
+	expect(row('carl')).toMatch(/✗ Liveness Check Failed +LIVENESS_BELOW_THRESHOLD/);
+	expect(row('dana')).toMatch(/✗ Face Compare Failed +FACES_DO_NOT_MATCH/);
+	expect(row('grace')).toMatch(/✗ ID Document Check Failed +DOCUMENT_SUSPECTED/);
+	expect(row('henry')).toMatch(/✗ Liveness Check Failed +IMAGE_UNSUPPORTED_FORMAT/);
 	expect(r.stdout).toContain('ARGOS requests: 4 liveness, 3 compare, 2 document, 1 add.');
 });

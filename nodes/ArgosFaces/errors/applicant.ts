@@ -26,21 +26,22 @@ export const APPLICANT = {
  */
 export type ImageRole = 'selfie' | 'idPortrait' | 'idDocument';
 
-const PHOTO: Record<ImageRole, string> = {
-	selfie: 'photo of your face',
-	idPortrait: 'photo of your ID document',
-	idDocument: 'photo of your ID document',
+/** How a sentence names the image: as what to send (object) and as what arrived (subject). */
+const PHOTO: Record<ImageRole, { object: string; subject: string }> = {
+	selfie: { object: 'photo of your face', subject: 'Your selfie' },
+	idPortrait: { object: 'photo of your ID document', subject: 'The photo of your ID document' },
+	idDocument: { object: 'photo of your ID document', subject: 'The photo of your ID document' },
 };
 
 /** Sentences for problems with one image, by local code; the selfie's wording is the default. */
-const IMAGE_PROBLEMS: Record<string, (photo: string) => string> = {
-	IMAGE_MISSING: (photo) => `We did not receive a photo: please attach a ${photo} and send it again.`,
-	IMAGE_AMBIGUOUS: (photo) => `We received several files: please send exactly one ${photo}.`,
-	IMAGE_EMPTY: (photo) => `Your ${photo} arrived empty: please send it again.`,
-	IMAGE_CORRUPT: (photo) => `Your ${photo} did not arrive complete: please send it again.`,
-	IMAGE_TOO_LARGE: (photo) => `Your ${photo} is too large: please send a smaller one, for example a normal phone photo rather than a scan.`,
-	IMAGE_UNSUPPORTED_FORMAT: (photo) =>
-		`Your ${photo} is not a file we can read: please send a JPEG, PNG or WebP photo (on an iPhone, set Camera → Formats to "Most Compatible").`,
+const IMAGE_PROBLEMS: Record<string, (photo: { object: string; subject: string }) => string> = {
+	IMAGE_MISSING: (p) => `We did not receive a photo: please attach a ${p.object} and send it again.`,
+	IMAGE_AMBIGUOUS: (p) => `We received several files: please send exactly one ${p.object}.`,
+	IMAGE_EMPTY: (p) => `${p.subject} arrived empty: please send it again.`,
+	IMAGE_CORRUPT: (p) => `${p.subject} did not arrive complete: please send it again.`,
+	IMAGE_TOO_LARGE: (p) => `${p.subject} is too large: please send a smaller one, for example a normal phone photo rather than a scan.`,
+	IMAGE_UNSUPPORTED_FORMAT: (p) =>
+		`${p.subject} is not a file we can read: please send a JPEG, PNG or WebP photo (on an iPhone, set Camera → Formats to "Most Compatible").`,
 };
 
 /** The applicant's sentence for an image problem, worded for the image's role; undefined for other codes. */

@@ -120,9 +120,11 @@ function parseEndingPage(html) {
 	const title = /<h1>([\s\S]*?)<\/h1>/i.exec(html);
 	const message = title ? /<p\b[^>]*>([\s\S]*?)<\/p>/i.exec(html.slice(title.index)) : null;
 	const token = /const authToken = '([^']*)'/.exec(html);
+	const links = message ? [...message[1].matchAll(/<a\b[^>]*href=["']([^"']*)["'][^>]*>([\s\S]*?)<\/a>/gi)].map((m) => ({ href: m[1], text: textOf(m[2]) })) : [];
 	return {
 		title: title ? textOf(title[1]) : '',
 		message: message ? textOf(message[1]) : '',
+		links,
 		authToken: token ? token[1] : '',
 		isEnding: /n8n-execution-status/.test(html) && !/id=['"]n8n-form['"]/.test(html),
 	};
