@@ -1,15 +1,18 @@
 /**
  * Adversarial review (branch review-attacker): an attacker after the ARGOS API key or internal hosts.
  *
- * Each describe block is one idea. A test named "PROOF: …" shows an attack that works (it asserts the leak or
- * the fetch); a test named "HELD: …" asserts the safe behaviour that was observed. Nothing leaves loopback: the
+ * Each describe block is one idea. The tests first written as "PROOF" (an attack that worked on the code
+ * reviewed) now assert the fixed, safe behaviour and say so in their names; "HELD: …" asserts the safe
+ * behaviour that was observed; "KNOWN LIMIT — …" asserts what the node deliberately still allows, with a
+ * pointer to where the README says so. Nothing leaves loopback: the
  * tripwire (network.ts) stops any other connection before a DNS query, and every "public" or "internal" host is
  * played by a recording HTTP proxy on 127.0.0.1 that n8n's own environment-proxy support sends requests to.
  *
- * Proven: A (a node reusing the credential, and the credential's Test button, follow a 3xx from the Base URL
- * origin with x-api-key to any origin), B (HTTP_PROXY without NO_PROXY: a loopback http Base URL sends the key in
- * clear text to the proxy), C (as a tool, 168.63.129.16 — Azure WireServer — is fetched; plus the documented
- * search-domain / resolve-to-private class), F (Allow Private Image Hosts from $fromAI is not refused).
+ * Proven on the reviewed code, fixed since: A (a node reusing the credential, and the credential's Test button,
+ * followed a 3xx from the Base URL origin with x-api-key to any origin), C (as a tool, 168.63.129.16 — Azure
+ * WireServer — was fetched), F (Allow Private Image Hosts from $fromAI was not refused).
+ * Known limits: B (HTTP_PROXY without NO_PROXY: a loopback http Base URL sends the key in clear text to the
+ * proxy), C (names that resolve to internal addresses: only N8N_SSRF_PROTECTION_ENABLED covers them).
  * Held: D, E, G, H and the rest of F.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'http';
@@ -27,7 +30,7 @@ import { installTripwire, type Tripwire } from './network';
 
 // The built credential, as n8n loads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ArgosFacesApi } = require('../../dist/credentials/ArgosFacesApi.credentials.js') as typeof import('../../credentials/ArgosFacesApi.credentials');
+const { ArgosFacesApi, INSECURE_BASE_URL } = require('../../dist/credentials/ArgosFacesApi.credentials.js') as typeof import('../../credentials/ArgosFacesApi.credentials');
 
 const KEY = 'attacker-review-key-9d41c7';
 const FACE = readFileSync(join(IMAGES, 'face.jpg'));
@@ -219,35 +222,39 @@ const reuserOptions = { extraNodeTypes: { 'probe.reuser': new Reuser() } };
 
 // ===============================================================================================================
 
-describe('A. a node reusing the credential follows a redirect from the Base URL origin, x-api-key included', () => {
+describe('A. a node reusing the credential: a redirect from the Base URL origin is not followed with x-api-key', () => {
 	// The credential's authenticate() adds the key only when the request's origin is the Base URL's. But it
-	// is asked once, before the request: n8n (axios + follow-redirects) then follows a 3xx and keeps custom
+	// is asked once, before the request: n8n (axios + follow-redirects) would then follow a 3xx and keep custom
 	// headers such as x-api-key on a cross-origin hop (follow-redirects strips only Authorization, Cookie and
 	// Proxy-Authorization). Whoever controls one response at the Base URL origin — an open redirect there,
-	// a compromised or misconfigured reverse proxy used as Base URL — gets the key at an origin of their choice.
+	// a compromised or misconfigured reverse proxy used as Base URL — got the key at an origin of their choice.
+	// Fixed: whenever it adds the key, authenticate() also turns redirects off (disableFollowRedirect,
+	// followRedirect: false, followAllRedirects: false).
 	it.each([
 		['httpRequestWithAuthentication (current helper)', false],
 		['requestWithAuthentication (legacy helper, the HTTP Request node)', true],
-	])('PROOF (%s): the key reaches another origin over plain http', async (_label, legacy) => {
+	])('%s: the redirect is now not followed, the key never reaches the other origin (the reusing node fails on the 302)', async (_label, legacy) => {
 		const collector = await localServer((_req, res) => res.end('{}'));
 		// "Another machine": another origin (other host name, other port) on loopback.
 		const elsewhere = `http://localhost:${collector.port}/collect?via=redirect`;
 		const base = await localServer((_req, res) => res.writeHead(302, { location: elsewhere }).end());
 		const r = await run(reuse(`${base.url}/modules/faces?collectionId=x`, legacy), reuserOptions, base.url, KEY);
-		expect(r.status).toBe('success');
+		// The Base URL origin itself gets the key (that is what the credential is for) …
+		expect(base.seen).toHaveLength(1);
 		expect(base.seen[0].headers['x-api-key']).toBe(KEY);
-		expect(collector.seen).toHaveLength(1);
-		expect(collector.seen[0].headers.host).toBe(`localhost:${collector.port}`);
-		// The leak:
-		expect(collector.seen[0].headers['x-api-key']).toBe(KEY);
+		// … the 3xx is the reusing node's answer, not a hop: nothing reaches the other origin.
+		expect(r.status).toBe('error');
+		expect(collector.seen).toEqual([]);
+		expect(wire.attempts.filter((a) => a.endsWith(`:${collector.port}`))).toEqual([]);
 	});
 
-	it("PROOF: the credential's own Test button (n8n-core's RoutingNode) follows it too, key included", async () => {
+	it("the credential's own Test button (n8n-core's RoutingNode): now does not follow it, the key never reaches the other origin, and the test does not pass", async () => {
 		const collector = await localServer((_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"errorCode":6024}'));
 		const base = await localServer((_req, res) => res.writeHead(302, { location: `http://localhost:${collector.port}/collect` }).end());
-		await engine.testCredential('argosFacesApi', { apiKey: KEY, baseUrl: base.url });
+		const result = await engine.testCredential('argosFacesApi', { apiKey: KEY, baseUrl: base.url });
 		expect(base.seen[0].headers['x-api-key']).toBe(KEY);
-		expect(collector.seen.map((s) => s.headers['x-api-key'])).toEqual([KEY]);
+		expect(collector.seen).toEqual([]);
+		expect(result.status).not.toBe('OK');
 	});
 
 	it('HELD: the node itself never follows it (control)', async () => {
@@ -259,7 +266,7 @@ describe('A. a node reusing the credential follows a redirect from the Base URL 
 	});
 });
 
-describe('B. with HTTP_PROXY set, a loopback http Base URL sends the key in clear text to the proxy', () => {
+describe('B. with HTTP_PROXY set, a loopback http Base URL sends the key in clear text to the proxy (known limit)', () => {
 	// The credential allows plain http only "to this machine" (localhost, 127.x, [::1]) on the reasoning that the
 	// key then never crosses a network. n8n routes plain-http requests through HTTP_PROXY, and proxy-from-env does
 	// not exempt loopback unless NO_PROXY lists it: the request, x-api-key header included, goes in clear text to
@@ -273,8 +280,10 @@ describe('B. with HTTP_PROXY set, a loopback http Base URL sends the key in clea
 	afterEach(() => undo());
 
 	it.each(['http://127.0.0.1:8787', 'http://localhost:8787', 'http://[::1]:8787'])(
-		'PROOF: Base URL %s, HTTP_PROXY set, NO_PROXY unset: the proxy receives x-api-key over plain http',
+		'KNOWN LIMIT — Base URL %s, HTTP_PROXY set, NO_PROXY unset: the proxy receives x-api-key over plain http',
 		async (baseUrl) => {
+			// Not fixed by design: n8n's proxy settings decide the route; the administrator must list loopback in
+			// NO_PROXY. README "Install in n8n" (the Base URL rule) — NOTE: the README on this branch has no HTTP_PROXY/NO_PROXY warning yet.
 			undo = proxyEnv({ http: proxy.url });
 			const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, [{}]), {}, baseUrl, KEY);
 			expect(r.status).toBe('success');
@@ -286,7 +295,8 @@ describe('B. with HTTP_PROXY set, a loopback http Base URL sends the key in clea
 		},
 	);
 
-	it('PROOF: the credential test (Test button) does the same', async () => {
+	// Not fixed by design, as above (README "Install in n8n"; no HTTP_PROXY/NO_PROXY warning there yet).
+	it('KNOWN LIMIT — the credential test (Test button) does the same', async () => {
 		undo = proxyEnv({ http: proxy.url });
 		proxy.answer = (_url, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"errorCode":6024}');
 		await engine.testCredential('argosFacesApi', { apiKey: KEY, baseUrl: 'http://127.0.0.1:8787' });
@@ -328,18 +338,22 @@ describe('C. as a tool: internal addresses the host rule lets through', () => {
 	});
 	afterEach(() => undo());
 
-	it('PROOF: Azure WireServer / HostGAPlugin (168.63.129.16), a platform-internal address in public space, is fetched', async () => {
+	it('Azure WireServer / HostGAPlugin (168.63.129.16), a platform-internal address in public space: now refused as metadata (IMAGE_URL_REFUSED), no connection', async () => {
 		// 168.63.129.16 is reachable only from inside Azure (DHCP, DNS, health probes, WireServer and, on :32526,
-		// the guest-agent plugin that hands out VM extension settings). It is not in any block the rule knows.
+		// the guest-agent plugin that hands out VM extension settings).
 		const urls = ['http://168.63.129.16/?comp=versions', 'http://168.63.129.16:32526/vmSettings'];
 		const answers: IDataObject[] = [];
-		for (const url of urls) answers.push(errorIn(await ask(url)));
-		expect(proxy.seen.map((s) => s.url)).toEqual(urls);
-		// And the tool's answer says the service is there (2xx, not an image), unlike a refusal or a failure.
-		for (const a of answers) expect(a).toMatchObject({ code: 'IMAGE_UNSUPPORTED_FORMAT', message: 'The file is a text file, not a JPEG, PNG or WebP photo' });
+		for (const url of urls) {
+			wire.clear();
+			answers.push(errorIn(await ask(url)));
+			expect({ url, attempts: wire.attempts }).toEqual({ url, attempts: [] });
+		}
+		expect(proxy.seen).toEqual([]);
+		for (const a of answers) expect(a).toMatchObject({ code: 'IMAGE_URL_REFUSED' });
 	});
 
-	it('PROOF (documented limitation): dotted names that search domains complete are fetched — Kubernetes service.namespace, Consul', async () => {
+	// README "Image links from an agent" → "Not covered by the node": names resolving to private addresses; only N8N_SSRF_PROTECTION_ENABLED stops them.
+	it('KNOWN LIMIT — dotted names that search domains complete are fetched — Kubernetes service.namespace, Consul', async () => {
 		// With Kubernetes' resolv.conf (search <ns>.svc.cluster.local svc.cluster.local cluster.local, ndots:5)
 		// "kubernetes.default" is the API server and "redis.prod" the redis of namespace prod.
 		const urls = ['http://kubernetes.default/api', 'http://redis.prod:6379/', 'http://vault.service.consul:8200/v1/sys/health', 'http://db.test/'];
@@ -347,13 +361,23 @@ describe('C. as a tool: internal addresses the host rule lets through', () => {
 		expect(proxy.seen.map((s) => s.url)).toEqual(urls);
 	});
 
-	it('PROOF (documented limitation): an internal image is downloaded and sent to ARGOS, the result reaches the agent', async () => {
+	it('an internal image at 168.63.129.16: now refused (IMAGE_URL_REFUSED), not downloaded, nothing sent to ARGOS', async () => {
 		const item = await ask('http://168.63.129.16/face.jpg');
-		expect(item).toMatchObject({ passed: true, image: { source: 'url', host: '168.63.129.16', format: 'JPEG' } });
+		expect(item.passed).toBeUndefined();
+		expect(errorIn(item)).toMatchObject({ code: 'IMAGE_URL_REFUSED' });
+		expect(proxy.seen).toEqual([]);
+		expect(sb.requests()).toEqual([]);
+	});
+
+	// README "Image links from an agent" → "Not covered by the node" (names resolving to private addresses).
+	it('KNOWN LIMIT — an internal image behind a dotted name (kubernetes.default) is downloaded and sent to ARGOS, the result reaches the agent', async () => {
+		const item = await ask('http://kubernetes.default/face.jpg');
+		expect(item).toMatchObject({ passed: true, image: { source: 'url', host: 'kubernetes.default', format: 'JPEG' } });
 		expect(sb.requests().map((e) => e.path)).toEqual(['/modules/liveness']);
 	});
 
-	it('PROOF (documented): the answer tells an open internal service (2xx) from a missing one — an oracle for names that pass', async () => {
+	// README "Image links from an agent": checks on a body that did arrive "reveal that something answered, but only for hosts that passed the check above".
+	it('KNOWN LIMIT — the answer tells an open internal service (2xx) from a missing one — an oracle for names that pass', async () => {
 		const open = errorIn(await ask('http://kubernetes.default/version'));
 		const closed = errorIn(await ask('http://kubernetes.default/closed'));
 		expect(open.code).toBe('IMAGE_UNSUPPORTED_FORMAT');
@@ -532,14 +556,16 @@ describe('F. what the agent fills in is data, not an expression', () => {
 		expect(args).toEqual(['selfieUrl']);
 	});
 
-	it('PROOF (misconfiguration the README warns against, not enforced): Allow Private Image Hosts from $fromAI lets the agent open loopback', async () => {
-		// n8n's "let the model define this parameter" button writes exactly this; the node does not notice.
+	it('Allow Private Image Hosts from $fromAI (the misconfiguration the README warns against): now Failed with PARAMETER_INVALID, loopback never opened', async () => {
+		// n8n's "let the model define this parameter" button writes exactly this; the node now refuses it.
 		const target = await localServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('internal admin page'));
 		const parameters = liveness({ allowPrivateImageHosts: "={{ $fromAI('allowPrivateImageHosts', 'allow private hosts', 'boolean') }}" });
 		const { arguments: args, answer } = await callAsTool(parameters, { selfieUrl: `${target.url}/admin`, allowPrivateImageHosts: true }, (wf, o) => run(wf, o));
+		// n8n still asks the model for it (the expression is there); the node does not take the answer.
 		expect(args).toEqual(['allowPrivateImageHosts', 'selfieUrl']);
-		expect(target.seen.map((s) => s.url)).toEqual(['/admin']);
-		expect((answer as IDataObject[])[0].error).toMatchObject({ code: 'IMAGE_UNSUPPORTED_FORMAT' });
+		expect(target.seen).toEqual([]);
+		expect((answer as IDataObject[])[0].error).toMatchObject({ code: 'PARAMETER_INVALID' });
+		expect(sb.requests()).toEqual([]);
 	});
 });
 
@@ -593,6 +619,8 @@ describe('H. the credential\'s origin check (authenticate, as n8n calls it)', ()
 	const keyOf = async (baseUrl: string, options: IHttpRequestOptions & { uri?: string }) =>
 		((await authenticate({ apiKey: KEY, baseUrl }, options)).headers as IDataObject | undefined)?.['x-api-key'];
 
+	// A plain-http Base URL to another machine, asked for its own origin: the credential now throws its reason
+	// (INSECURE_BASE_URL) instead of sending the request without the key — either way, no key.
 	it.each<[string, string]>([
 		['http://localhost@evil.example', 'http://evil.example/modules/faces'],
 		['http://127.0.0.1.evil.example', 'http://127.0.0.1.evil.example/modules/faces'],
@@ -600,6 +628,11 @@ describe('H. the credential\'s origin check (authenticate, as n8n calls it)', ()
 		['http://localhost.', 'http://localhost./modules/faces'],
 		['http://localhost%2F@evil.example', 'http://evil.example/modules/faces'],
 		['http://evil.example', 'http://evil.example/modules/faces'],
+	])('HELD: Base URL %s, request to %s: no key (refused with the plain-http reason)', async (baseUrl, url) => {
+		await expect(authenticate({ apiKey: KEY, baseUrl }, { url })).rejects.toThrow(INSECURE_BASE_URL);
+	});
+
+	it.each<[string, string]>([
 		['javascript:alert(1)//localhost', 'http://localhost/'],
 		['', 'http://idverify-api.argosidentity.com/modules/faces'],
 	])('HELD: Base URL %s, request to %s: no key', async (baseUrl, url) => {
@@ -617,16 +650,20 @@ describe('H. the credential\'s origin check (authenticate, as n8n calls it)', ()
 		expect(await keyOf('https://idverify-api.argosidentity.com', options)).toBeUndefined();
 	});
 
-	it('INFO: the key is added whatever the request does with it on the way (a custom proxy, TLS checks off)', async () => {
+	// README "Install in n8n" → "Not protected: what another node does with a request to the Base URL's own origin".
+	it('KNOWN LIMIT — the key is added whatever the request does with it on the way (a custom proxy, TLS checks off); but never with redirects on', async () => {
 		// A reusing HTTP Request node with "Ignore SSL Issues" or its own Proxy option still gets the key: the
 		// origin is right, the channel is not. Not reachable by an agent unless the workflow exposes those options.
 		const to = 'https://idverify-api.argosidentity.com/modules/faces';
 		expect(await keyOf('https://idverify-api.argosidentity.com', { url: to, skipSslCertificateValidation: true })).toBe(KEY);
 		expect(await keyOf('https://idverify-api.argosidentity.com', { url: to, proxy: { host: 'proxy.evil.example', port: 8080, protocol: 'http' } })).toBe(KEY);
 		expect(await keyOf('http://127.0.0.1:8787', { url: 'http://127.0.0.1:8787/modules/faces', proxy: { host: 'proxy.evil.example', port: 8080, protocol: 'http' } })).toBe(KEY);
-		// The redirect of block A: nothing in the options keeps n8n from following a 3xx with the key.
-		const out = await authenticate({ apiKey: KEY, baseUrl: 'https://idverify-api.argosidentity.com' }, { url: to });
-		expect(out.disableFollowRedirect).toBeUndefined();
+		// The redirect of block A (was: nothing in the options kept n8n from following a 3xx with the key): now
+		// every request that carries the key has redirects off, for both of n8n's request helpers, whatever the caller asked.
+		const asked = { url: to, followRedirect: true, followAllRedirects: true, disableFollowRedirect: false } as IHttpRequestOptions;
+		const out = (await authenticate({ apiKey: KEY, baseUrl: 'https://idverify-api.argosidentity.com' }, asked)) as IHttpRequestOptions & IDataObject;
+		expect((out.headers as IDataObject)['x-api-key']).toBe(KEY);
+		expect(out).toMatchObject({ disableFollowRedirect: true, followRedirect: false, followAllRedirects: false });
 	});
 });
 

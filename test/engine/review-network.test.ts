@@ -4,8 +4,9 @@
  * in front of the sandbox that rewrites one kind of answer (so the sandbox's state shows what really
  * happened). Only 127.0.0.1 is contacted; every server is closed after each test.
  *
- * Naming: "PROOF —" tests assert what the node DOES today, which is the failure (the comment says what it
- * should do); "HELD —" tests assert the safe behaviour the node showed.
+ * Naming: the tests first written as "PROOF —" (what the reviewed code did, which was the failure) now assert
+ * the fixed, safe behaviour and say so in their names; "HELD —" tests assert the safe behaviour the node
+ * showed; "KNOWN LIMIT —" tests assert what the node deliberately still does, with a pointer to the README.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { Socket } from 'net';
@@ -197,30 +198,31 @@ afterAll(async () => {
 describe('Face Liveness: a score that is not a clean number in 0–100', () => {
 	const answer = (score: unknown, extra: IDataObject = {}) => ({ apiType: 'id_live_face', result: { liveness_score: score }, transactionId: 'tx0000000000a', ...extra });
 
-	// Should: Failed (INVALID_RESPONSE) — ARGOS documents 0–100; anything else is an answer not understood.
-	it.each<[string, unknown, number]>([
-		['150 (above 100)', 150, 150],
-		['1e300', 1e300, 1e300],
-		['hex text "0x5F"', '0x5F', 95],
-		['an array [95]', [95], 95],
-		['an array of text ["95"]', ['95'], 95],
-	])('PROOF — liveness_score %s passes Min Liveness Score 50', async (_label, score, read) => {
+	// ARGOS documents 0–100; anything else is an answer not understood.
+	it.each<[string, unknown]>([
+		['150 (above 100)', 150],
+		['1e300', 1e300],
+		['hex text "0x5F"', '0x5F'],
+		['an array [95]', [95]],
+		['an array of text ["95"]', ['95']],
+	])('liveness_score %s: now Failed with INVALID_RESPONSE, never a pass', async (_label, score) => {
 		const server = await localServer((_req, res) => sendJson(res, 200, answer(score)));
 		const r = await run(argosWorkflow(liveness(), [{ binary: image('face.jpg') }]), server.url);
 		const { success, failed } = outputsOf(r);
-		expect(failed).toEqual([]);
-		expect(success[0].json).toMatchObject({ passed: true, score: read, threshold: 50 });
+		expect(success).toEqual([]);
+		expect(errorOf(failed[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
 	});
 
-	// Should: Failed — result.liveness_score is there and is null: the answer says "no score", whatever lies beside it.
-	it('PROOF — result.liveness_score null beside a top-level liveness_score 95 passes on the latter', async () => {
+	// result.liveness_score is there and is null: the answer says "no score", whatever lies beside it.
+	it('result.liveness_score null beside a top-level liveness_score 95: now Failed with INVALID_RESPONSE (the first spelling present decides)', async () => {
 		const server = await localServer((_req, res) => sendJson(res, 200, answer(null, { liveness_score: 95 })));
 		const r = await run(argosWorkflow(liveness(), [{ binary: image('face.jpg') }]), server.url);
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, score: 95 });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
 	});
 
-	// Should: Failed — an answer that says two scores is not understood; the JSON parser keeps the last, silently.
-	it('PROOF — duplicated key { "liveness_score": 10, "liveness_score": 95 } passes on the second', async () => {
+	// Not fixed by design: JSON.parse keeps the last of two equal keys, silently (README: not documented there yet).
+	it('KNOWN LIMIT — duplicated key { "liveness_score": 10, "liveness_score": 95 } passes on the second', async () => {
 		const server = await localServer((_req, res) => sendJson(res, 200, '{"apiType":"id_live_face","result":{"liveness_score":10,"liveness_score":95}}'));
 		const r = await run(argosWorkflow(liveness(), [{ binary: image('face.jpg') }]), server.url);
 		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, score: 95 });
@@ -248,17 +250,17 @@ describe('Face Liveness: a score that is not a clean number in 0–100', () => {
 		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 1017 });
 	});
 
-	// Should: Failed — an errorCode is present; its type being odd does not make the answer a success.
+	// An errorCode is present; its type being odd does not make the answer a success.
 	it.each<[string, unknown]>([
 		['[1017]', [1017]],
 		['{ code: 1017 }', { code: 1017 }],
 		['true', true],
 		['"" (empty text)', ''],
-	])('PROOF — a 200 whose errorCode is %s, message "Fail to analyze face", is read as a passing check', async (_label, errorCode) => {
+	])('a 200 whose errorCode is %s, message "Fail to analyze face", beside a passing score: now Failed (INVALID_RESPONSE), never a passing check', async (_label, errorCode) => {
 		const server = await localServer((_req, res) => sendJson(res, 200, { errorCode, message: 'Fail to analyze face', result: { liveness_score: 99 } }));
 		const r = await run(argosWorkflow(liveness(), [{ binary: image('face.jpg') }]), server.url);
-		expect(outputsOf(r).failed).toEqual([]);
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, score: 99 });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
 	});
 });
 
@@ -270,17 +272,19 @@ describe('ID Document: pipelines that are not clean numbers in 0–100', () => {
 	});
 	const item = (): FixtureItem => ({ json: {}, binary: image('face-b.jpg', 'idPortrait') });
 
-	// Should: Failed (INVALID_RESPONSE) — D documents 0–100 per pipeline.
-	it.each<[string, unknown, number]>([
-		['{ liveness_score: 500 }', { liveness_score: 500 }, 500],
-		['{ liveness_score: 1e300 }', { liveness_score: 1e300 }, 1e300],
-		['{ liveness_score: [90] }', { liveness_score: [90] }, 90],
-		['{ liveness_score: "0x5A" }', { liveness_score: '0x5A' }, 90],
-	])('PROOF — screenReplay %s passes Min Score 61', async (_label, sr, read) => {
+	// D documents 0–100 per pipeline.
+	it.each<[string, unknown]>([
+		['{ liveness_score: 500 }', { liveness_score: 500 }],
+		['{ liveness_score: 1e300 }', { liveness_score: 1e300 }],
+		['{ liveness_score: [90] }', { liveness_score: [90] }],
+		['{ liveness_score: "0x5A" }', { liveness_score: '0x5A' }],
+	])('screenReplay %s: now Failed with INVALID_RESPONSE naming screenReplay, never a pass', async (_label, sr) => {
 		const server = await localServer((_req, res) => sendJson(res, 200, answer(sr)));
 		const r = await run(argosWorkflow(documentCheck(), [item()]), server.url);
-		expect(outputsOf(r).failed).toEqual([]);
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, scores: { screenReplay: read } });
+		expect(outputsOf(r).success).toEqual([]);
+		const error = errorOf(outputsOf(r).failed[0]);
+		expect(error).toMatchObject({ code: 'INVALID_RESPONSE' });
+		expect(error.message).toMatch(/screenReplay/);
 	});
 
 	it.each<[string, IDataObject]>([
@@ -316,58 +320,66 @@ describe('Face Compare: answers the node misreads', () => {
 		return await run(argosWorkflow(compare(options), [both()]), server.url);
 	};
 
-	// Should: Failed — a similarity that is a boolean or an array is not a number (the node's own rule for "0.9abc").
-	it.each<[string, unknown, number]>([
-		['true', true, 1],
-		['[0.95]', [0.95], 0.95],
-		['["0.95"]', ['0.95'], 0.95],
-		['"0x1"', '0x1', 1],
-	])('PROOF — similarity.score %s (no isMatch) is read as a number and passes Min Similarity 0.8', async (_label, score, read) => {
+	// A similarity that is a boolean or an array is not a number (the node's own rule for "0.9abc").
+	it.each<[string, unknown]>([
+		['true', true],
+		['[0.95]', [0.95]],
+		['["0.95"]', ['0.95']],
+		['"0x1"', '0x1'],
+	])('similarity.score %s (no isMatch): now Failed with INVALID_RESPONSE, not read as a number', async (_label, score) => {
 		const r = await compareWith(current({ score, threshold: 0.8 }));
-		expect(outputsOf(r).failed).toEqual([]);
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: read, decidedBy: 'minSimilarity' });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
 	});
 
-	// Should: Failed — isMatch true beside a similarity of 0.05 contradicts itself; with no threshold sent, the node's
-	// own Min Similarity (0.8) is the only yardstick there is, and it is not applied.
-	it('PROOF — isMatch: true with similarity 0.05 and no threshold passes', async () => {
+	// isMatch true beside a similarity of 0.05 contradicts itself; with no threshold sent, Min Similarity (0.8) is the floor.
+	it('isMatch: true with similarity 0.05 and no threshold: now Failed with FACES_DO_NOT_MATCH (Min Similarity is a floor under isMatch)', async () => {
 		const r = await compareWith(current({ score: 0.05, isMatch: true }));
-		expect(outputsOf(r).failed).toEqual([]);
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: 0.05, decidedBy: 'argos', threshold: null });
+		expect(outputsOf(r).success).toEqual([]);
+		const error = errorOf(outputsOf(r).failed[0]);
+		expect(error).toMatchObject({ code: 'FACES_DO_NOT_MATCH', similarity: 0.05 });
+		expect(error.message).toMatch(/Min Similarity/);
 	});
 
-	// Should: Failed — ARGOS's own threshold of 0 is no pass mark.
-	it('PROOF — isMatch: true with similarity 0.02 against ARGOS threshold 0 passes', async () => {
+	// ARGOS's own threshold of 0 is no pass mark.
+	it('isMatch: true with similarity 0.02 against ARGOS threshold 0: now Failed with FACES_DO_NOT_MATCH', async () => {
 		const r = await compareWith(current({ score: 0.02, threshold: 0, isMatch: true }));
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: 0.02 });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'FACES_DO_NOT_MATCH', similarity: 0.02 });
 	});
 
-	// Should: Failed — isMatch true and is_match false in the same object.
-	it('PROOF — { isMatch: true, is_match: false } passes on isMatch', async () => {
+	// isMatch true and is_match false in the same object: the spellings must agree.
+	it('{ isMatch: true, is_match: false }: now Failed with FACES_DO_NOT_MATCH (both spellings must say true)', async () => {
 		const r = await compareWith(current({ score: 0.95, threshold: 0.8, isMatch: true, is_match: false }));
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'FACES_DO_NOT_MATCH' });
 	});
 
-	// Should: Failed — the old shape's faceMatch beside the new one says the target face was not found (similarity 0).
-	it('PROOF — current shape passing, faceMatch { isAvailable: false, similarity: 0 } beside it is ignored', async () => {
+	// The old shape's faceMatch beside the new one says the target face was not found (similarity 0).
+	it('current shape passing, faceMatch { isAvailable: false, similarity: 0 } beside it: now Failed, never passed (a face reported not found anywhere fails)', async () => {
 		const r = await compareWith(current({ score: 0.95, threshold: 0.8, isMatch: true }, { faceMatch: { isAvailable: false, similarity: 0 } }));
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: 0.95 });
+		expect(outputsOf(r).success).toEqual([]);
+		// Safe, but the reason given is off: compareFailure looks only at face/targetFace for a missing face, so this
+		// ends as FACES_DO_NOT_MATCH saying 0.95 is "below Min Similarity (0.8)" (reported with the review flip).
+		expect(['FACE_NOT_DETECTED', 'FACES_DO_NOT_MATCH']).toContain(errorOf(outputsOf(r).failed[0]).code);
 	});
 
-	// Should: Failed — isAvailable 0 / "False" / "no" are "not found" in the usual spellings; only false and "false" are read.
+	// isAvailable 0 / "False" / "no" are "not found" in the usual spellings: only a plain true counts as found.
 	it.each<[string, unknown]>([
 		['0', 0],
 		['"False"', 'False'],
 		['"no"', 'no'],
-	])('PROOF — targetFace.isAvailable %s beside isMatch: true passes (the face is taken as found)', async (_label, isAvailable) => {
+	])('targetFace.isAvailable %s beside isMatch: true: now Failed with FACE_NOT_DETECTED (the face is not taken as found)', async (_label, isAvailable) => {
 		const r = await compareWith(current({ score: 0.95, threshold: 0.8, isMatch: true }, { targetFace: { isAvailable, confidence: 0.97 } }));
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, targetFace: { detected: null } });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'FACE_NOT_DETECTED', targetFace: { detected: false } });
 	});
 
-	// Should: Failed (or at least not Success) — an answer with a verdict and no similarity at all.
-	it('PROOF — isMatch: true with no score at all (threshold 0.8 only) passes with similarity null', async () => {
+	// An answer with a verdict and no similarity at all.
+	it('isMatch: true with no score at all (threshold 0.8 only): now Failed with INVALID_RESPONSE (a verdict needs a score)', async () => {
 		const r = await compareWith(current({ threshold: 0.8, isMatch: true }));
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true, similarity: null });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
 	});
 
 	it.each<[string, unknown]>([
@@ -390,15 +402,15 @@ describe('Face Compare: answers the node misreads', () => {
 // ---------------------------------------------------------------------------------------------------------
 // Goal 2: Add sends an add twice for one item, or enrols one person twice
 
-describe('Add with Skip If Already Enrolled: a search answer not understood reads as "not enrolled"', () => {
+describe('Add with Skip If Already Enrolled: a search answer not understood is never "not enrolled"', () => {
 	// alice is seeded in col_onboarding. The proxy passes everything to the sandbox but rewrites the search answer.
-	// Should: Failed — an answer to the pre-add search that is not one of the two documented shapes is not "no match".
+	// An answer to the pre-add search that is not one of the two documented shapes is not "no match".
 	it.each<[string, (answer: IDataObject) => unknown]>([
 		['result as an object instead of an array', (a) => ({ ...a, result: (a.result as IDataObject[])[0] })],
 		['result null', (a) => ({ ...a, result: null })],
 		['a 200 { message: "Fail to search face" } without errorCode', () => ({ message: 'Fail to search face' })],
 		['faceIdList as a comma-separated string', (a) => ({ message: a.message, faceIdList: (a.result as IDataObject[]).map((m) => m.face_id).join(',') })],
-	])('PROOF — %s: alice (already enrolled) is enrolled a second time', async (_label, lie) => {
+	])('%s: now Failed with INVALID_RESPONSE, no add sent, alice stays enrolled once', async (_label, lie) => {
 		const proxy = await lyingProxy({
 			rewrite: (path, _method, status, answer) => (path === '/modules/search' && status === 200 && answer ? { status: 200, body: lie(answer) } : undefined),
 		});
@@ -406,8 +418,10 @@ describe('Add with Skip If Already Enrolled: a search answer not understood read
 		expect(before).toHaveLength(1);
 		const r = await runSb(argosWorkflow(addParams(sb.collections.onboarding, { skipIfAlreadyEnrolled: true }), [person('alice@example.com', 'alice')]), proxy.url);
 		oneOutputEach(r, 1);
-		expect(outputsOf(r).success[0].json).toMatchObject({ alreadyEnrolled: false });
-		expect(facesIn(sb.collections.onboarding).filter((f) => f.faceKey === 'alice')).toHaveLength(2);
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
+		expect(proxy.seen.filter((e) => e.method === 'POST' && e.path === '/modules/faces')).toEqual([]);
+		expect(facesIn(sb.collections.onboarding).filter((f) => f.faceKey === 'alice')).toHaveLength(1);
 	});
 
 	it('HELD — the sandbox\'s own shape A and B answers find alice and add nothing', async () => {
@@ -421,33 +435,35 @@ describe('Add with Skip If Already Enrolled: a search answer not understood read
 	});
 });
 
-describe('Search (the operation): an answer not understood is Success "no match"', () => {
-	// Should: Failed (INVALID_RESPONSE) — a duplicate/fraud check reading "nobody like this is enrolled" from garbage.
-	it('PROOF — result as an object: Success { matched: false } although alice is enrolled', async () => {
+describe('Search (the operation): an answer not understood is never Success "no match"', () => {
+	// A duplicate/fraud check must not read "nobody like this is enrolled" from garbage.
+	it('result as an object: now Failed with INVALID_RESPONSE, not Success { matched: false }', async () => {
 		const proxy = await lyingProxy({
 			rewrite: (path, _method, status, answer) => (path === '/modules/search' && status === 200 && answer ? { status: 200, body: { ...answer, result: (answer.result as IDataObject[])[0] } } : undefined),
 		});
 		const r = await runSb(argosWorkflow({ operation: 'search', collectionId: sb.collections.onboarding, requestName: 'probe' }, [person('probe', 'alice')]), proxy.url);
-		expect(outputsOf(r).success[0].json).toMatchObject({ matched: false, matches: [] });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE' });
 	});
 });
 
 describe('Get Many: a totalCount that contradicts the page', () => {
-	// Should: Failed (or keep paging) — a full page of 50 beside totalCount "0" contradicts itself.
-	it('PROOF — 120 faces, page 1 says totalCount "0": Success with 50 faces, no sign the list is cut', async () => {
+	// A full page of 50 beside totalCount "0" contradicts itself.
+	it('120 faces, page 1 says totalCount "0": now Failed with LIST_NOT_ENDING, no list cut short unsaid', async () => {
 		sb.addFaces(sb.collections.demo, 120);
 		const proxy = await lyingProxy({
 			rewrite: (path, method, status, answer) => (path === '/modules/faces' && method === 'GET' && status === 200 && answer ? { status: 200, body: { ...answer, totalCount: '0' } } : undefined),
 		});
 		const r = await runSb(argosWorkflow({ operation: 'getAll', collectionId: sb.collections.demo, returnAll: true }, [{}]), proxy.url);
-		expect(outputsOf(r).failed).toEqual([]);
-		expect(outputsOf(r).success).toHaveLength(50);
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'LIST_NOT_ENDING' });
 	});
 });
 
 describe('Add with Skip If Already Enrolled: the same person twice in ONE run', () => {
-	// README names two executions at the same moment; two items of one run at Concurrency 2 race the same way.
-	it('PROOF — two items with the same selfie at Concurrency 2: both search, both add, two faces', async () => {
+	// README "Rate limits, retries…" (last paragraph: Skip If Already Enrolled is a search then an add, not atomic) names two
+	// executions at the same moment; two items of one run at Concurrency 2 race the same way.
+	it('KNOWN LIMIT — two items with the same selfie at Concurrency 2: both search, both add, two faces', async () => {
 		sb.setConfig({ latencyMs: 200 });
 		const r = await runSb(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true, concurrency: 2 }), [person('ann'), person('ann')]));
 		oneOutputEach(r, 2);
@@ -459,15 +475,36 @@ describe('Add with Skip If Already Enrolled: the same person twice in ONE run', 
 describe('Add: a 503 or 429 that ARGOS (or its gateway) sends AFTER storing the face', () => {
 	// A 503 is not proof that nothing was done: Envoy answers 503 "upstream connect error or disconnect/reset before
 	// headers" when the upstream dropped the connection after reading the request, and Heroku's router answers 503
-	// (H12) after 30 s while the app keeps working. Should: an add answered 503/429 without proof it was refused
-	// up front is at most repeated after a search (Skip If Already Enrolled), never blindly.
-	it.each<[number, boolean]>([
-		[503, false],
-		[503, true],
-		[429, false],
-	])('PROOF — %i after the write (Skip If Already Enrolled %s): the add is sent twice, two faces', async (status, skip) => {
+	// (H12) after 30 s while the app keeps working. An add answered 503 is now never repeated: outcomeUnknown, and
+	// with Skip If Already Enrolled the search after it finds the face.
+	it('503 after the write (Skip If Already Enrolled false): now sent once, Failed with outcomeUnknown, one face', async () => {
+		sb.addFaults({ match: { method: 'POST', path: '/modules/faces' }, count: 1, when: 'after', action: 'status', status: 503, retryAfter: 0 });
+		const r = await runSb(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: false }), [person('ann')]));
+		oneOutputEach(r, 1);
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ outcomeUnknown: true, attempts: 1 });
+		const adds = sb.requests().filter((e) => e.method === 'POST' && e.path === '/modules/faces');
+		expect(adds.map((e) => [e.status, e.outcome])).toEqual([[503, 'added']]);
+		expect(facesIn(sb.collections.demo).filter((f) => f.userName === 'ann')).toHaveLength(1);
+	});
+
+	it('503 after the write (Skip If Already Enrolled true): now sent once, the search afterwards finds the face (foundAfterLostAnswer), one face', async () => {
+		sb.addFaults({ match: { method: 'POST', path: '/modules/faces' }, count: 1, when: 'after', action: 'status', status: 503, retryAfter: 0 });
+		const r = await runSb(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true }), [person('ann')]));
+		oneOutputEach(r, 1);
+		const faces = facesIn(sb.collections.demo).filter((f) => f.userName === 'ann');
+		expect(faces).toHaveLength(1);
+		expect(outputsOf(r).success[0].json).toMatchObject({ faceId: faces[0].faceId, userName: 'ann', alreadyEnrolled: false, foundAfterLostAnswer: true });
+		const adds = sb.requests().filter((e) => e.method === 'POST' && e.path === '/modules/faces');
+		expect(adds.map((e) => [e.status, e.outcome])).toEqual([[503, 'added']]);
+	});
+
+	// Deliberately kept: a 429 comes from a rate limiter before any work and is retried (code comment in transport/index.ts;
+	// README "Rate limits, retries…" lists 429 as safe to repeat). Not in the review-fix list of known limits: flagged in the report.
+	it('KNOWN LIMIT — 429 after the write (Skip If Already Enrolled false): the add is sent twice, two faces', async () => {
+		const status = 429;
 		sb.addFaults({ match: { method: 'POST', path: '/modules/faces' }, count: 1, when: 'after', action: 'status', status, retryAfter: 0 });
-		const r = await runSb(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: skip }), [person('ann')]));
+		const r = await runSb(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: false }), [person('ann')]));
 		oneOutputEach(r, 1);
 		expect(outputsOf(r).success).toHaveLength(1);
 		const adds = sb.requests().filter((e) => e.method === 'POST' && e.path === '/modules/faces');
@@ -480,9 +517,9 @@ describe('Add: a 503 or 429 that ARGOS (or its gateway) sends AFTER storing the 
 });
 
 describe('Add: a slow add finishes after the timeout while another execution enrols the same person', () => {
-	// Should: findAfterLostAdd returns only a face carrying this item's userName (the add sent it), or fails
+	// findAfterLostAdd now returns only a face carrying this item's userName (the add sent it), or fails
 	// outcomeUnknown; it must not report someone else's face as the one its lost add created.
-	it('PROOF — the item reports the OTHER execution\'s face as its own (foundAfterLostAnswer), its own face is orphaned', async () => {
+	it('the item now never reports the OTHER execution\'s face as its own: its own face (foundAfterLostAnswer) or Failed with outcomeUnknown', async () => {
 		// ARGOS takes 4 s for our add (Timeout 1 s). 0.8 s after our add reached ARGOS, another execution enrols
 		// the same person (another upload of ann) under another name, and its add completes at once.
 		sb.addFaults({ match: { method: 'POST', path: '/modules/faces' }, count: 1, action: 'delay', latencyMs: 4000 });
@@ -517,13 +554,13 @@ describe('Add: a slow add finishes after the timeout while another execution enr
 		expect(faces).toHaveLength(2);
 		expect(own).toBeDefined();
 		oneOutputEach(r, 1);
-		expect(outputsOf(r).success[0].json).toMatchObject({
-			faceId: otherFaceId,
-			userName: 'ann-from-other-run',
-			alreadyEnrolled: false,
-			foundAfterLostAnswer: true,
-		});
-		expect(outputsOf(r).success[0].json.faceId).not.toBe(own!.faceId);
+		// Nothing of the other execution's enrolment is taken for this item's.
+		expect(JSON.stringify(r.outputs('Argos Faces'))).not.toContain(otherFaceId);
+		expect(JSON.stringify(r.outputs('Argos Faces'))).not.toContain('ann-from-other-run');
+		// Our slow add lands about when the search window ends: either the search saw it, or the outcome stays unknown.
+		const [success] = outputsOf(r).success;
+		if (success) expect(success.json).toMatchObject({ faceId: own!.faceId, userName: 'ann', alreadyEnrolled: false, foundAfterLostAnswer: true });
+		else expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ outcomeUnknown: true });
 		// The node sent its add once (the proxy saw one add from it).
 		expect(proxy.seen.filter((e) => e.method === 'POST' && e.path === '/modules/faces')).toHaveLength(1);
 	}, 30000);
@@ -531,21 +568,24 @@ describe('Add: a slow add finishes after the timeout while another execution enr
 
 describe('Add: an ambiguous add, then a fatal answer to a LATER item', () => {
 	// Item 0's add is stored and answered 504 (outcome unknown); item 1's add gets the gateway's 403 (fatal, as a
-	// WAF rate rule answers). Should: nothing "succeeded", but item 0 MAY have: the node must not throw and hide it.
-	it('PROOF — the node throws ACCESS_DENIED: item 0 (face stored) ends on no output', async () => {
+	// WAF rate rule answers). Nothing "succeeded", but item 0 MAY have: the node must not throw and hide it.
+	it('the node now does not throw: item 0 Failed with outcomeUnknown (its face stored), item 1 Failed with the 403', async () => {
 		sb.addFaults([
 			{ match: { method: 'POST', path: '/modules/faces' }, count: 1, when: 'after', action: 'status', status: 504 },
 			{ match: { method: 'POST', path: '/modules/faces' }, count: 1, action: 'status', status: 403, message: 'Forbidden' },
 		]);
 		const r = await runSb(argosWorkflow(addParams(sb.collections.demo), [person('ann'), person('bo')]));
-		expect(r.status).toBe('error');
-		expect(r.error?.message).toMatch(/refused access/);
+		expect(r.status).toBe('success');
+		oneOutputEach(r, 2);
 		expect(outputsOf(r).success).toEqual([]);
-		expect(outputsOf(r).failed).toEqual([]);
+		const [first, second] = outputsOf(r).failed;
+		expect((first.pairedItem as { item: number }).item).toBe(0);
+		expect(errorOf(first)).toMatchObject({ outcomeUnknown: true, httpStatus: 504 });
+		expect(errorOf(second)).toMatchObject({ httpStatus: 403 });
 		expect(facesIn(sb.collections.demo).map((f) => f.userName)).toEqual(['ann']);
 	});
 
-	it('PROOF — with n8n\'s Retry On Fail the whole node runs again: ann\'s add is sent a second time, ann enrolled twice', async () => {
+	it('with n8n\'s Retry On Fail: the node no longer fails, so it is not run again: ann\'s add sent once, ann enrolled once', async () => {
 		sb.addFaults([
 			{ match: { method: 'POST', path: '/modules/faces' }, count: 1, when: 'after', action: 'status', status: 504 },
 			{ match: { method: 'POST', path: '/modules/faces' }, count: 1, action: 'status', status: 403, message: 'Forbidden' },
@@ -555,41 +595,49 @@ describe('Add: an ambiguous add, then a fatal answer to a LATER item', () => {
 		Object.assign(node, { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
 		const r = await runSb(workflow);
 		expect(r.status).toBe('success');
-		expect(facesIn(sb.collections.demo).filter((f) => f.userName === 'ann')).toHaveLength(2);
-		expect(sb.requests().filter((e) => e.method === 'POST' && (e.body as { userName?: string }).userName === 'ann')).toHaveLength(2);
+		expect(r.tasks('Argos Faces')).toHaveLength(1);
+		expect(facesIn(sb.collections.demo).filter((f) => f.userName === 'ann')).toHaveLength(1);
+		expect(sb.requests().filter((e) => e.method === 'POST' && (e.body as { userName?: string }).userName === 'ann')).toHaveLength(1);
 	});
 });
 
 describe('Add: answers whose types are wrong', () => {
-	// Should: Failed with outcomeUnknown (a face may exist, its id is not known).
-	it.each<[string, unknown, string]>([
-		['an object', { id: 'face_real00000001' }, '[object Object]'],
-		['an array of two ids', ['face_a0000000001', 'face_b0000000002'], 'face_a0000000001,face_b0000000002'],
-		['true', true, 'true'],
-	])('PROOF — faceId %s: Success with a faceId that names no face', async (_label, faceId, read) => {
+	// A face may exist, its id is not known: Failed with outcomeUnknown.
+	it.each<[string, unknown]>([
+		['an object', { id: 'face_real00000001' }],
+		['an array of two ids', ['face_a0000000001', 'face_b0000000002']],
+		['true', true],
+	])('faceId %s: now Failed with outcomeUnknown (INVALID_RESPONSE), no Success with a faceId that names no face', async (_label, faceId) => {
 		const server = await localServer((_req, res) => sendJson(res, 200, { message: 'Face added successfully', faceId, metaFaceId: 'meta_x' }));
 		const r = await run(argosWorkflow(addParams('col_x'), [person('ann')]), server.url);
-		expect(outputsOf(r).failed).toEqual([]);
-		expect(outputsOf(r).success[0].json).toMatchObject({ faceId: read });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE', outcomeUnknown: true });
+		expect(server.seen.filter((s) => s.path === '/modules/faces')).toHaveLength(1);
 	});
 
-	// Should: outcomeUnknown — a 200 with faceId AND an errorCode contradicts itself; the face may be stored.
-	it('PROOF — 200 { errorCode: 0, faceId } (stored): Failed as a plain error, not outcomeUnknown; Skip If Already Enrolled does not look for it', async () => {
+	// A 200 with faceId AND an errorCode contradicts itself; the face may be stored.
+	it('200 { errorCode: 0, faceId } (stored): now Failed with outcomeUnknown, the add not sent again, and Skip If Already Enrolled searches for it afterwards', async () => {
 		const server = await localServer((req, res) => {
 			if ((req.url ?? '').startsWith('/modules/search')) return sendJson(res, 200, { message: 'Search completed successfully', result: [] });
 			sendJson(res, 200, { errorCode: 0, message: 'Face added successfully', faceId: 'face_stored0000001' });
 		});
-		const r = await run(argosWorkflow(addParams('col_x', { skipIfAlreadyEnrolled: true }), [person('ann')]), server.url);
+		// Timeout 3 s: the search window after a lost add is Timeout (at least 3 s); the default 30 s would outlast the test.
+		const r = await run(argosWorkflow(addParams('col_x', { skipIfAlreadyEnrolled: true, timeout: 3 }), [person('ann')]), server.url);
 		const error = errorOf(outputsOf(r).failed[0]);
-		expect(error).toMatchObject({ code: 0, outcomeUnknown: false });
-		expect(server.seen.map((s) => s.path)).toEqual(['/modules/search', '/modules/faces']);
-	});
+		expect(error).toMatchObject({ code: 0, outcomeUnknown: true });
+		const paths = server.seen.map((s) => s.path);
+		expect(paths.filter((p) => p === '/modules/faces')).toHaveLength(1);
+		expect(paths[0]).toBe('/modules/search');
+		expect(paths[1]).toBe('/modules/faces');
+		expect(paths.slice(2).length).toBeGreaterThan(0);
+		expect(paths.slice(2).every((p) => p === '/modules/search')).toBe(true);
+	}, 20000);
 });
 
 // ---------------------------------------------------------------------------------------------------------
 // Goal 4: hang the node past its limits
 
-describe('Timeout (S) does not bound an answer whose body trickles', () => {
+describe('Timeout (S) bounds an answer whose body trickles', () => {
 	/** Headers at once, then one space every 200 ms for `ms`, then the JSON. */
 	const trickle = (ms: number, json: unknown): Handler => (_req, res) => {
 		res.writeHead(200, { 'content-type': 'application/json' });
@@ -604,24 +652,26 @@ describe('Timeout (S) does not bound an answer whose body trickles', () => {
 		res.on('close', () => clearInterval(tick));
 	};
 
-	// Should: the item fails with TIMEOUT after about 1 s (Timeout 1 s, Max Retries 0). A page that never ends
-	// holds the node forever; only the 6 s bound of this test ends it.
-	it('PROOF — Get Many, Timeout 1 s, Max Retries 0: one page trickled over 6 s is waited for in full', async () => {
+	// The item must fail with TIMEOUT after about 1 s (Timeout 1 s, Max Retries 0): a page that never ends would
+	// otherwise hold the node forever (only the 6 s bound of this test ends it).
+	it('Get Many, Timeout 1 s, Max Retries 0, one page trickled over 6 s: now Failed with TIMEOUT after about 1 s', async () => {
 		const server = await localServer(trickle(6000, { message: 'ok', result: [{ face_id: 'face_slow00000001', user_name: 'x' }], totalCount: '1' }));
 		const started = Date.now();
 		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', returnAll: true, options: { timeout: 1, maxRetries: 0 } }, [{}]), server.url);
 		const took = Date.now() - started;
-		expect(outputsOf(r).success.map((i) => i.json.faceId)).toEqual(['face_slow00000001']);
-		expect(took).toBeGreaterThan(5500);
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'TIMEOUT' });
+		expect(took).toBeLessThan(3000);
 		expect(server.seen).toHaveLength(1);
 	}, 20000);
 
-	it('PROOF — a liveness check trickled over 6 s with Timeout 1 s passes after 6 s', async () => {
+	it('a liveness check trickled over 6 s with Timeout 1 s (Max Retries 0): now Failed with TIMEOUT after about 1 s, never passed', async () => {
 		const server = await localServer(trickle(6000, { result: { liveness_score: 90 } }));
 		const started = Date.now();
 		const r = await run(argosWorkflow(liveness({ timeout: 1 }), [{ binary: image('face.jpg') }]), server.url);
-		expect(Date.now() - started).toBeGreaterThan(5500);
-		expect(outputsOf(r).success[0].json).toMatchObject({ passed: true });
+		expect(Date.now() - started).toBeLessThan(3000);
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'TIMEOUT' });
 	}, 20000);
 
 	// n8n-core hands the execution's cancel signal to the request itself: the Stop closes the connection at once.
@@ -638,8 +688,9 @@ describe('Timeout (S) does not bound an answer whose body trickles', () => {
 });
 
 describe('Get Many: answers without an end', () => {
-	// Should: a body cap (JSON pages are a few kB); as is, a page that never ends grows until the process dies.
-	it('PROOF — one 64 MB page is read whole (no size limit on an answer)', async () => {
+	// A body cap is needed (JSON pages are a few kB): without one, a page that grows fast enough is read whole
+	// within the Timeout and may exhaust memory. Not among the review fixes, and no README section calls it a limit.
+	it('one 64 MB page: must not be read whole — Failed, not Success (size limit on an answer)', async () => {
 		const server = await localServer((_req, res) => {
 			res.writeHead(200, { 'content-type': 'application/json' });
 			const chunk = Buffer.alloc(1024 * 1024, 0x20);
@@ -654,7 +705,8 @@ describe('Get Many: answers without an end', () => {
 			pump();
 		});
 		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', returnAll: true, options: { maxRetries: 0 } }, [{}]), server.url);
-		expect(outputsOf(r).success.map((i) => i.json.faceId)).toEqual(['face_big000000001']);
+		expect(outputsOf(r).success).toEqual([]);
+		expect(outputsOf(r).failed).toHaveLength(1);
 	}, 30000);
 
 	it('HELD — pages of fresh faces forever (totalCount huge): stops at 1,000 pages with LIST_NOT_ENDING', async () => {
@@ -676,24 +728,28 @@ describe('Get Many: answers without an end', () => {
 	});
 });
 
-describe('Skip If Already Enrolled: the search window after a lost add is not bounded by the clock', () => {
-	// README: "searches for up to Timeout seconds (at least 3)". The window counts only the sleeps between
+describe('Skip If Already Enrolled: the search window after a lost add is bounded by the clock', () => {
+	// README: "searches for up to Timeout seconds (at least 3)". The window counted only the sleeps between
 	// searches, not the searches themselves, each of which may take (Max Retries + 1) × Timeout plus backoff.
-	// Should: the item ends about Timeout (add) + 3 s (window) ≈ 4 s after it started.
-	it('PROOF — Timeout 1 s, Max Retries 2, searches that hang: the item takes over 9 s, not ~4 s', async () => {
+	// Must: the item ends about Timeout (add) + 3 s (window) ≈ 4 s after it started.
+	it('Timeout 1 s, Max Retries 2, searches that hang: now Failed with outcomeUnknown in about 4 s (wall time), not over 9 s', async () => {
 		sb.addFaults([
 			{ match: { method: 'POST', path: '/modules/faces' }, count: 1, action: 'hang' },
 			{ match: { method: 'POST', path: '/modules/search' }, skip: 1, count: -1, action: 'hang' },
 		]);
 		const started = Date.now();
 		const r = await runSb(argosWorkflow(addParams(sb.collections.demo, { skipIfAlreadyEnrolled: true, timeout: 1, maxRetries: 2 }), [person('ann')]));
-		const took = Date.now() - started;
+		const ended = Date.now();
+		expect(ended - started).toBeLessThan(9000);
 		const error = errorOf(outputsOf(r).failed[0]);
 		expect(error).toMatchObject({ outcomeUnknown: true });
 		expect(error.description).toMatch(/Searching the collection for 3 s/);
-		expect(took).toBeGreaterThan(9000);
-		// 1 search before, 1 add, then 2 rounds × 3 attempts.
-		expect(sb.requests().filter((e) => e.path === '/modules/search')).toHaveLength(7);
+		const adds = sb.requests().filter((e) => e.method === 'POST' && e.path === '/modules/faces');
+		expect(adds).toHaveLength(1);
+		// The window opens when the add times out (1 s after it was sent) and lasts 3 s of wall time: the item
+		// ends then, give or take half a second — not after a search round (3 attempts × 1 s) that began inside it.
+		const windowEnd = Date.parse(adds[0].startedAt) + 1000 + 3000;
+		expect(ended - windowEnd).toBeLessThan(500);
 	}, 40000);
 });
 
@@ -722,28 +778,31 @@ describe('Delete: success reported while the face still exists', () => {
 		argosWorkflow({ operation: 'deleteFace', collectionId: sb.collections.onboarding, faceId, options }, [{ json: {} }]);
 	const ALICE = 'face_0a1b2c3d4e5f6071';
 
-	// Should: Failed — an errorCode is present; its odd type does not make the answer a success.
+	// An errorCode is present; its odd type does not make the answer a success.
 	it.each<[string, unknown]>([
 		['[6023]', [6023]],
 		['{ code: 6023 }', { code: 6023 }],
 		['true', true],
 		['"" (empty text)', ''],
-	])('PROOF — 200 { errorCode: %s, message: "Fail to delete face" } (nothing deleted): deleted: true', async (_label, errorCode) => {
+	])('200 { errorCode: %s, message: "Fail to delete face" } (nothing deleted): now Failed (INVALID_RESPONSE, outcomeUnknown), never deleted: true', async (_label, errorCode) => {
 		const proxy = await lyingProxy({ intercept: (_path, method) => (method === 'DELETE' ? { status: 200, body: { errorCode, message: 'Fail to delete face' } } : undefined) });
 		const r = await runSb(del(ALICE), proxy.url);
-		expect(outputsOf(r).success[0].json).toMatchObject({ deleted: true, faceId: ALICE });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'INVALID_RESPONSE', outcomeUnknown: true });
 		expect(facesIn(sb.collections.onboarding).map((f) => f.faceId)).toContain(ALICE);
 	});
 
-	// Should: after a lost first answer, a "not found" is checked (Get Many with the faceId as filter) before it
-	// is taken as proof the lost attempt deleted the face.
-	it('PROOF — 500 (nothing deleted), then a lying 6021 "Cannot find face data": deleted: true, alreadyGone, alice still there', async () => {
+	// After a lost first answer, a "not found" is checked (Get Many with the faceId as filter) before it is taken
+	// as proof the lost attempt deleted the face.
+	it('500 (nothing deleted), then a lying 6021 "Cannot find face data": now Failed with DELETE_NOT_CONFIRMED (Get Many still lists alice), never deleted: true', async () => {
 		const proxy = await lyingProxy({
 			intercept: (_path, method, n) =>
 				method !== 'DELETE' ? undefined : n === 1 ? { status: 500, body: { message: 'Internal Server Error' } } : { status: 400, body: { errorCode: 6021, message: 'Cannot find face data' } },
 		});
 		const r = await runSb(del(ALICE), proxy.url);
-		expect(outputsOf(r).success[0].json).toMatchObject({ deleted: true, alreadyGone: true, attempts: 2 });
+		expect(outputsOf(r).success).toEqual([]);
+		expect(errorOf(outputsOf(r).failed[0])).toMatchObject({ code: 'DELETE_NOT_CONFIRMED', outcomeUnknown: true });
+		expect(proxy.seen.filter((e) => e.method === 'GET' && e.path === '/modules/faces')).toHaveLength(1);
 		expect(facesIn(sb.collections.onboarding).map((f) => f.faceId)).toContain(ALICE);
 	});
 
