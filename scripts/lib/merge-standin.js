@@ -73,8 +73,9 @@ const SET_TYPE = 'n8n-nodes-base.set';
 
 /**
  * A stand-in for n8n's Edit Fields (Set) node, version 3.4, for the same harness: only what the onboarding
- * example uses — Manual Mapping of text fields, other input fields left out (the default), the item's files
- * kept (the default "Include Binary File"). Anything else fails the run, saying so.
+ * example uses — Manual Mapping of text fields, and the input's other fields kept except the ones named
+ * (Include Other Input Fields → All Except). As in n8n 3.4, the item's files stay unless no input field is
+ * kept at all. Anything else fails the run, saying so.
  */
 function createSetStandin({ NodeOperationError }) {
 	return {
@@ -84,7 +85,7 @@ function createSetStandin({ NodeOperationError }) {
 			icon: 'fa:pen',
 			group: ['input'],
 			version: [3.4],
-			description: 'Sets fields (harness stand-in: manual text fields only)',
+			description: 'Sets fields (harness stand-in: manual text fields, other fields all-except)',
 			defaults: { name: 'Edit Fields' },
 			inputs: ['main'],
 			outputs: ['main'],
@@ -92,22 +93,26 @@ function createSetStandin({ NodeOperationError }) {
 				{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Manual Mapping', value: 'manual' }], default: 'manual' },
 				{ displayName: 'Fields to Set', name: 'assignments', type: 'assignmentCollection', default: {} },
 				{ displayName: 'Include Other Input Fields', name: 'includeOtherFields', type: 'boolean', default: false },
+				{ displayName: 'Input Fields to Include', name: 'include', type: 'options', options: [{ name: 'All Except', value: 'except' }], default: 'except' },
+				{ displayName: 'Fields to Exclude', name: 'excludeFields', type: 'string', default: '' },
 				{ displayName: 'Options', name: 'options', type: 'collection', default: {}, options: [] },
 			],
 		},
 		async execute() {
 			const node = this.getNode();
 			const items = this.getInputData();
-			const supported = (i) =>
-				this.getNodeParameter('mode', i) === 'manual' &&
-				this.getNodeParameter('includeOtherFields', i, false) === false &&
-				Object.keys(this.getNodeParameter('options', i, {})).length === 0;
+			const unsupported = (i) =>
+				this.getNodeParameter('mode', i) !== 'manual' ||
+				this.getNodeParameter('includeOtherFields', i, false) !== true ||
+				this.getNodeParameter('include', i) !== 'except' ||
+				Object.keys(this.getNodeParameter('options', i, {})).length > 0;
 			return [
 				items.map((item, i) => {
-					if (!supported(i)) throw new NodeOperationError(node, 'The harness stand-in of Edit Fields supports only Manual Mapping of text fields, without other fields or options');
-					const assignments = this.getNodeParameter('assignments.assignments', i, []);
-					const json = {};
-					for (const a of assignments) {
+					if (unsupported(i))
+						throw new NodeOperationError(node, 'The harness stand-in of Edit Fields supports only Manual Mapping of text fields with Include Other Input Fields → All Except');
+					const excluded = String(this.getNodeParameter('excludeFields', i, '')).split(',').map((f) => f.trim()).filter(Boolean);
+					const json = Object.fromEntries(Object.entries(item.json).filter(([key]) => !excluded.includes(key)));
+					for (const a of this.getNodeParameter('assignments.assignments', i, [])) {
 						if (a.type !== 'string') throw new NodeOperationError(node, `The harness stand-in of Edit Fields sets text fields only, not ${a.type}`);
 						json[a.name] = String(a.value ?? '');
 					}

@@ -13,6 +13,7 @@
 import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import { FaceError, localError, MEGABYTE } from '../errors';
+import { type BodyStream, BodyTooLarge, readBody } from './body';
 import { privateHostKind } from './privateHost';
 
 const megabytes = (bytes: number) => Math.round((bytes / MEGABYTE) * 100) / 100;
@@ -75,28 +76,13 @@ function headerNumber(value: unknown): number | undefined {
 	return typeof value !== 'undefined' && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-type Body = AsyncIterable<Buffer | string> & { destroy?: (error?: Error) => void };
+type Body = BodyStream;
 
+/** The body within the size limit; past it IMAGE_TOO_LARGE, as the option promises. */
 async function readLimited(body: Body, maxBytes: number, abort: AbortSignal): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let total = 0;
-	// A stalled body is not ended by the request's own timeout; destroying the stream ends the loop.
-	const stop = () => body.destroy?.(new Error('aborted'));
-	abort.addEventListener('abort', stop, { once: true });
-	try {
-		for await (const chunk of body) {
-			const piece = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-			total += piece.length;
-			if (total > maxBytes) {
-				body.destroy?.();
-				throw localError('IMAGE_TOO_LARGE', { bytes: total, maxMb: megabytes(maxBytes), stopped: true });
-			}
-			chunks.push(piece);
-		}
-	} finally {
-		abort.removeEventListener('abort', stop);
-	}
-	return Buffer.concat(chunks, total);
+	return await readBody(body, maxBytes, abort).catch((error: unknown) => {
+		throw error instanceof BodyTooLarge ? localError('IMAGE_TOO_LARGE', { bytes: error.bytes, maxMb: megabytes(maxBytes), stopped: true }) : error;
+	});
 }
 
 /** The next hop of a redirect, resolved against the URL that answered it, as browsers do. */

@@ -16,6 +16,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullR
 import { sleep } from 'n8n-workflow';
 
 import type { OperationName } from '../helpers/interfaces';
+import { type BodyStream, BodyTooLarge, readBody } from './body';
 import type { FaceErrorInfo, RequestKind } from '../errors';
 import {
 	cancelled,
@@ -23,6 +24,7 @@ import {
 	fromApiResponse,
 	invalidResponse,
 	localError,
+	MEGABYTE,
 	networkError,
 	outcomeUnknown,
 	parseErrorCode,
@@ -80,6 +82,9 @@ type Attempt =
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 8000;
+/** ARGOS's answers are a few kilobytes (a Get Many page of 50 faces); anything near this is not one. */
+const MAX_ANSWER_BYTES = 16 * MEGABYTE;
+
 /** A Retry-After longer than this is not waited for: the item fails and says so. */
 export const RETRY_AFTER_CAP_MS = 60000;
 
@@ -185,31 +190,43 @@ export class ArgosApi {
 
 	private async send(request: ApiRequest): Promise<Attempt> {
 		this.attempts++;
-		// n8n's timeout stops at the response headers; this deadline also bounds a body that trickles in.
+		// n8n's timeout stops at the response headers, and n8n replaces a request's abort signal with the
+		// execution's: the body is therefore read here, as a stream, within the same deadline and a size cap.
 		const deadline = AbortSignal.timeout(this.settings.timeoutSeconds * 1000);
-		const abortSignal = this.settings.signal ? AbortSignal.any([deadline, this.settings.signal]) : deadline;
+		const stop = this.settings.signal ? AbortSignal.any([deadline, this.settings.signal]) : deadline;
+		const timedOut = (): Attempt => ({ ok: false, info: networkError('TIMEOUT', 'ETIMEDOUT', this.settings.timeoutSeconds), retry: 'ambiguous' });
+		let response: IN8nHttpFullResponse & { body: BodyStream };
 		try {
-			const response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, 'argosFacesApi', {
+			response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, 'argosFacesApi', {
 				method: request.method,
 				url: `${this.settings.baseUrl}${request.path}`,
 				qs: request.qs,
 				body: request.body,
 				json: true,
+				encoding: 'stream',
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				timeout: this.settings.timeoutSeconds * 1000,
 				disableFollowRedirect: true,
-				abortSignal,
-			})) as IN8nHttpFullResponse;
-			return classifyResponse(this.operation, response);
+			})) as IN8nHttpFullResponse & { body: BodyStream };
 		} catch (error) {
-			if (deadline.aborted && !this.settings.signal?.aborted)
-				return { ok: false, info: networkError('TIMEOUT', 'ETIMEDOUT', this.settings.timeoutSeconds), retry: 'ambiguous' };
-			return classifyThrown(error as Error, this.settings);
+			return deadline.aborted && !this.settings.signal?.aborted ? timedOut() : classifyThrown(error as Error, this.settings);
 		}
+		const body = await readBody(response.body, MAX_ANSWER_BYTES, stop).then(
+			(buffer) => ({ buffer }),
+			(error: unknown) => ({ error }),
+		);
+		if ('buffer' in body) return classifyResponse(this.operation, { ...response, body: body.buffer });
+		if (this.settings.signal?.aborted) return { ok: false, info: cancelled(), retry: 'cancelled' };
+		if (deadline.aborted) return timedOut();
+		if (body.error instanceof BodyTooLarge)
+			return { ok: false, info: { ...invalidResponse(response.statusCode), message: `ARGOS's answer passed ${MAX_ANSWER_BYTES / MEGABYTE} MB and was not read further` }, retry: 'ambiguous' };
+		// The connection broke while the body was arriving: the request itself had been received.
+		return classifyThrown(body.error as Error, this.settings);
 	}
 
-	async request<T extends IDataObject>(request: ApiRequest): Promise<T> {
+	/** `maxRetries` overrides the item's Max Retries for this request (e.g. searches within a time window). */
+	async request<T extends IDataObject>(request: ApiRequest, { maxRetries = this.settings.maxRetries } = {}): Promise<T> {
 		const kind = kindOf(request);
 		// A write counts as possibly done from its first ambiguous attempt on, whatever follows.
 		let mayHaveHappened = false;
@@ -228,7 +245,7 @@ export class ArgosApi {
 			if (attempt.retry === 'ambiguous' || attempt.retry === 'ambiguous-final' || (attempt.retry === 'unavailable' && kind === 'add')) mayHaveHappened = true;
 			const mayRepeat = attempt.retry === 'safe' || ((attempt.retry === 'ambiguous' || attempt.retry === 'unavailable') && kind !== 'add');
 			const waitMs = attempt.retryAfterMs ?? backoffMs(retries + 1);
-			if (!mayRepeat || retries >= this.settings.maxRetries || waitMs > RETRY_AFTER_CAP_MS || this.settings.signal?.aborted) {
+			if (!mayRepeat || retries >= maxRetries || waitMs > RETRY_AFTER_CAP_MS || this.settings.signal?.aborted) {
 				throw fail(kind === 'read' && (attempt.retry === 'ambiguous' || attempt.retry === 'unavailable') ? readLost(attempt.info) : attempt.info);
 			}
 			// sleep rejects when the execution is cancelled; n8n 1.x's sleep ignores the signal, hence the re-check.

@@ -165,8 +165,9 @@ async function findAfterLostAdd(api: ArgosApi, collectionId: string, userName: s
 			() => true,
 		);
 		if (stopped) throw new FaceError({ ...cancelled('add'), attempts: api.attempts });
-		// A search that fails is no answer either way: keep looking until the window ends.
-		const found = await searchFace(api, collectionId, userName, faceImage).catch(() => undefined);
+		// A search that fails is no answer either way: keep looking until the window ends. No retries within
+		// a search, so the window is overrun by at most one search (itself bounded by Timeout).
+		const found = await searchFace(api, collectionId, userName, faceImage, { maxRetries: 0 }).catch(() => undefined);
 		const own = found?.matched ? await ownFace(api, found, collectionId, userName) : undefined;
 		if (own) return own;
 	}

@@ -75,13 +75,13 @@ export async function searchFace(
 	collectionId: string,
 	requestName: string,
 	faceImage: string,
+	retries?: { maxRetries: number },
 ): Promise<SearchOutput> {
 	// The docs disagree on requestName vs userName; sending both satisfies either reading.
-	const body = await api.request<SearchResponse & IDataObject>({
-		method: 'POST',
-		path: '/modules/search',
-		body: { collectionId, requestName, userName: requestName, faceImage },
-	});
+	const body = await api.request<SearchResponse & IDataObject>(
+		{ method: 'POST', path: '/modules/search', body: { collectionId, requestName, userName: requestName, faceImage } },
+		retries,
+	);
 	return normaliseSearch(body);
 }
 

@@ -194,13 +194,15 @@ export function normaliseCompare(body: IDataObject, minSimilarity: number, scale
 	const decidedBy = isMatch !== undefined ? 'argos' : 'minSimilarity';
 	const transactionId = pick(body, 'transactionId', 'transaction_id');
 	const originFace = toFace(asObject(result.face));
-	// The older answer describes the second face inside faceMatch.
-	const targetFace = toFace(asObject(result.targetFace ?? result.target_face) ?? legacy);
+	// The older answer describes the second face inside faceMatch; where both are sent, a "not found" in
+	// either one counts.
+	const described = toFace(asObject(result.targetFace ?? result.target_face) ?? legacy);
+	const targetFace = legacy !== undefined && toFace(legacy).detected === false ? { ...described, detected: false } : described;
 	// A verdict passes only if nothing else in the answer speaks against it: a score that is not a number,
 	// a face ARGOS says it did not find, or a similarity below ARGOS's own threshold.
 	const unreadableScore = rawScore !== undefined && rawScore !== null && toNumber(rawScore) === undefined;
 	// Every description of a face in the answer counts: one that says "not found" is never overruled.
-	const noFace = originFace.detected === false || targetFace.detected === false || (legacy !== undefined && toFace(legacy).detected === false);
+	const noFace = originFace.detected === false || targetFace.detected === false;
 	const contradicted = isMatch === true && similarity !== undefined && argosThreshold !== undefined && similarity < argosThreshold;
 	// ARGOS's verdict decides, but never below Min Similarity, and never without a score to hold it to.
 	const verdict = similarity !== undefined && similarity >= minSimilarity && (isMatch ?? true);
