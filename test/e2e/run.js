@@ -252,6 +252,17 @@ for (const version of VERSIONS) {
 			assert.match(res.message, /reject/i, 'the message should say the key was rejected');
 		});
 
+		step('testing the credential through n8n (plain http to another machine -> that reason, nothing sent)', get, async () => {
+			if (!n8n.ready) throw new Error('n8n did not start');
+			// [::ffff:127.0.0.1] reaches the sandbox but is not on the loopback allow-list: it stands for another machine.
+			const data = { apiKey: ctx.sandbox.apiKey, baseUrl: `http://[::ffff:127.0.0.1]:${ctx.sandbox.port}` };
+			const before = ctx.sandbox.requests().length;
+			const res = await credentialTest(n8n, 'Argos Faces (plain http)', data);
+			assert.equal(res.status, 'Error', `credential test answered ${JSON.stringify(res)}`);
+			assert.match(res.message, /plain http:\/\/ to a host that is not this machine/, `the test must give the real reason: ${res.message}`);
+			assert.equal(ctx.sandbox.requests().length, before, 'nothing may be sent');
+		});
+
 		let webhookPath;
 		step('saving a credential (REST) and activating the webhook workflow (public API)', get, async () => {
 			if (!n8n.ready) throw new Error('n8n did not start');
@@ -345,6 +356,18 @@ for (const version of VERSIONS) {
 				timings['screenshots'] = `${((Date.now() - t) / 1000).toFixed(1)} s`;
 				for (const f of Object.values(shots)) assert.ok(fs.statSync(f).size > 10_000, `${f} looks empty`);
 				log(`screenshots in ${outDir}`);
+			});
+		}
+
+		if (version.startsWith('2.') && process.env.ARGOS_E2E_SCREENSHOTS !== '0') {
+			step('the editor as a new user meets it: node panel search, the credential dialog, a Failed item, the Executions filter', get, async () => {
+				if (!n8n.ready) throw new Error('n8n did not start');
+				// Imported (with its credential) by the full onboarding step before n8n started.
+				const workflow = JSON.parse(fs.readFileSync(path.join(REPO, 'examples', 'full-onboarding.workflow.json'), 'utf8'));
+				const outDir = path.join(RUN_DIR, 'editor');
+				const t = Date.now();
+				await require('./editor').editorChecks({ n8n, sandbox: ctx.sandbox, workflowId: workflow.id, outDir, log: (m) => log(`editor: ${m}`) });
+				timings['editor'] = `${((Date.now() - t) / 1000).toFixed(1)} s`;
 			});
 		}
 

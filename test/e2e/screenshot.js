@@ -77,12 +77,23 @@ async function tidy(page) {
 		.catch(() => {});
 }
 
+/** Signs in as the e2e owner. */
+async function signIn(page, baseUrl) {
+	const { OWNER } = require('./lib/n8n');
+	await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
+	const email = page.locator('input[name="emailOrLdapLoginId"], input[name="email"], input[type="email"]').first();
+	await email.waitFor();
+	await email.fill(OWNER.email);
+	await page.locator('input[name="password"], input[type="password"]').first().fill(OWNER.password);
+	await page.keyboard.press('Enter');
+	await page.waitForURL((u) => !/\/signin/.test(u.pathname), { timeout: 60_000 });
+}
+
 /**
  * Logs into the editor of a running n8n (owner set up), opens the demo workflow, runs it, and saves
  * canvas.png and parameters.png into outDir. Returns { canvas, parameters } file paths.
  */
 async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_WORKFLOW_ID, nodeName = 'Argos Faces' }) {
-	const { OWNER } = require('./lib/n8n');
 	fs.mkdirSync(outDir, { recursive: true });
 	const { context, userDataDir } = await launchChromium({ width: 1440, height: 860 }, log);
 	const shots = { canvas: path.join(outDir, 'canvas.png'), parameters: path.join(outDir, 'parameters.png') };
@@ -91,13 +102,7 @@ async function takeScreenshots({ n8n, outDir, log = () => {}, workflowId = DEMO_
 		page.setDefaultTimeout(60_000);
 
 		log('signing in');
-		await page.goto(`${n8n.baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
-		const email = page.locator('input[name="emailOrLdapLoginId"], input[name="email"], input[type="email"]').first();
-		await email.waitFor();
-		await email.fill(OWNER.email);
-		await page.locator('input[name="password"], input[type="password"]').first().fill(OWNER.password);
-		await page.keyboard.press('Enter');
-		await page.waitForURL((u) => !/\/signin/.test(u.pathname), { timeout: 60_000 });
+		await signIn(page, n8n.baseUrl);
 
 		log(`opening workflow ${workflowId}`);
 		await page.goto(`${n8n.baseUrl}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded' });
@@ -238,7 +243,7 @@ async function takeFormScreenshots({ formUrl, outDir, enrol, reject, log = () =>
 	}
 }
 
-module.exports = { takeScreenshots, takeFormScreenshots, CHROMIUM, CHROMIUM_ARGS };
+module.exports = { takeScreenshots, takeFormScreenshots, launchChromium, signIn, tidy, sleep, CHROMIUM, CHROMIUM_ARGS };
 
 // ---------- standalone: npm run screenshot ----------
 async function main() {

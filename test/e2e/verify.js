@@ -326,8 +326,8 @@ const FULL_ONBOARDING_ENDS = {
  * Imports examples/full-onboarding.workflow.json as committed into an n8n (CLI), with its file paths made
  * absolute and its credential pointing at the sandbox. Returns the workflow.
  */
-async function importFullOnboarding(n8n, sandbox) {
-	const workflow = JSON.parse(fs.readFileSync(FULL_ONBOARDING, 'utf8').split('examples/images/applicants/').join(`${APPLICANTS}/`));
+async function importFullOnboarding(n8n, sandbox, file = FULL_ONBOARDING) {
+	const workflow = JSON.parse(fs.readFileSync(file, 'utf8').split('examples/images/applicants/').join(`${APPLICANTS}/`));
 	const reference = workflow.nodes.find((n) => n.type === NODE_TYPE).credentials[CRED_TYPE];
 	const credFile = path.join(n8n.workDir, 'full-onboarding.credentials.json');
 	const data = { apiKey: sandbox.apiKey, baseUrl: sandbox.url };

@@ -31,16 +31,19 @@ async function must(label, cmd, args, opts) {
 	return r;
 }
 
-/** `npm run build`, then `npm pack` into outDir. Returns { tgz, name, version, files, buildMs, packMs }. */
-async function buildAndPack(outDir, { logFile, skipBuild = false } = {}) {
+/**
+ * `npm run build`, then `npm pack` into outDir. Returns { tgz, name, version, files, buildMs, packMs }.
+ * `repo`: another checkout of this package (e.g. an older commit, for "before" pictures); default this one.
+ */
+async function buildAndPack(outDir, { logFile, skipBuild = false, repo = REPO } = {}) {
 	fs.mkdirSync(outDir, { recursive: true });
 	let buildMs = 0;
 	if (!skipBuild) {
-		const b = await must('npm run build', 'npm', ['run', 'build'], { cwd: REPO, env: cleanEnv(), logFile, timeoutMs: 300_000 });
+		const b = await must('npm run build', 'npm', ['run', 'build'], { cwd: repo, env: cleanEnv(), logFile, timeoutMs: 300_000 });
 		buildMs = b.ms;
 	}
 	const p = await must('npm pack', 'npm', ['pack', '--json', '--pack-destination', outDir], {
-		cwd: REPO,
+		cwd: repo,
 		env: cleanEnv(),
 		logFile,
 		timeoutMs: 120_000,
