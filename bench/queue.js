@@ -66,10 +66,10 @@ async function queue(_sandboxProcess, opts = {}) {
 	const queueDir = path.join(WORK, 'queue');
 	fs.mkdirSync(queueDir, { recursive: true });
 	const runDir = fs.mkdtempSync(path.join(queueDir, 'run-'));
-	const keep = process.env.ARGOS_BENCH_KEEP === '1';
+	// ARGOS_BENCH_KEEP=1 keeps the run folder (the n8n processes' logs); a failure keeps it too, to read them
+	let keep = process.env.ARGOS_BENCH_KEEP === '1';
 	const loadBefore = load();
-	const pack = await buildAndPack(path.join(runDir, 'pack'), { skipBuild: true, logFile: path.join(runDir, 'pack.log') });
-	const sandbox = await startSandbox({ config: { latencyMs: o.latencyMs } });
+	let sandbox;
 	let seq = 0;
 
 	/** One measured burst: N fresh applicants; all must be answered 200 and enrolled exactly once. */
@@ -97,123 +97,127 @@ async function queue(_sandboxProcess, opts = {}) {
 	}
 
 	const result = { ran: true };
-	const maxC = Math.max(...o.workerConcurrencies);
-	const cluster = new QueueCluster({
-		runDir: path.join(runDir, 'queue'),
-		installs,
-		tgz: pack.tgz,
-		workers: 2,
-		workerConcurrency: o.workerConcurrencies[0],
-		env: { QUEUE_WORKER_LOCK_DURATION: '20000', QUEUE_WORKER_LOCK_RENEW_TIME: '5000', QUEUE_WORKER_STALLED_INTERVAL: '10000' },
-		log: (m) => log(`queue: ${m}`),
-	});
-	let single;
 	try {
-		await cluster.start();
-		result.startS = round((cluster.timings.main + cluster.timings.webhookAndWorkers) / 1000, 1);
-		const d = await deploy(cluster, 'queue');
-		const second = cluster.workers[1];
-		const setWorkers = async (k) => {
-			if (k === 1 && second.proc) {
-				await second.proc.stop(30_000);
-				second.proc = null;
-			} else if (k === 2 && !second.proc) {
-				await cluster.startWorker(second);
-			}
-		};
-		result.byWorkerConcurrency = {};
-		for (const c of o.workerConcurrencies) {
-			if (c !== cluster.workerConcurrency) {
-				cluster.workerConcurrency = c;
-				for (const w of cluster.workers) await cluster.restartWorker(w);
-			}
-			await setWorkers(2);
-			const clientConcurrency = 4 * c; // 2 x the slots of two workers
-			await burst(cluster, d.webhookPath, d.collectionId, o.warmUp, clientConcurrency, `warm-c${c}`);
-			const runs = { 1: [], 2: [] };
-			for (let rep = 0; rep < o.reps; rep++) {
-				for (const k of rep % 2 === 0 ? [2, 1] : [1, 2]) {
-					await setWorkers(k);
-					const r = await burst(cluster, d.webhookPath, d.collectionId, o.n, clientConcurrency, `c${c}-w${k}`);
-					if (k === 2 && Object.values(r.perWorker).some((x) => x === 0)) throw new Error(`queue bench: a worker ran nothing with 2 workers: ${JSON.stringify(r.perWorker)}`);
-					runs[k].push(r);
-					log(`queue concurrency ${c}, rep ${rep + 1}/${o.reps}, ${k} worker(s): ${o.n} in ${Math.round(r.ms)} ms = ${round(r.itemsPerSecond, 2)}/s, max in flight ${r.maxInFlight}, per worker ${JSON.stringify(r.perWorker)}`);
-				}
-			}
-			await setWorkers(2);
-			const rate = (k) => runs[k].map((r) => r.itemsPerSecond);
-			result.byWorkerConcurrency[c] = {
-				throughputRatio2v1: round(median(rate(2)) / median(rate(1)), 3),
-				itemsPerSecond: { oneWorker: summarize(rate(1), 2), twoWorkers: summarize(rate(2), 2) },
-				ratioPerRep: runs[2].map((r, i) => round(r.itemsPerSecond / runs[1][i].itemsPerSecond, 3)),
-				idealItemsPerSecond: { oneWorker: round((c * 1000) / o.latencyMs, 1), twoWorkers: round((2 * c * 1000) / o.latencyMs, 1) },
-				maxInFlight: { oneWorker: Math.max(...runs[1].map((r) => r.maxInFlight)), twoWorkers: Math.max(...runs[2].map((r) => r.maxInFlight)) },
-				executionsPerWorkerWithTwo: runs[2].map((r) => r.perWorker),
-				clientConcurrency,
-			};
-		}
-		// the headline: the lowest worker concurrency measured, where the work stays latency-bound on 2 cores
-		const c0 = Math.min(...o.workerConcurrencies);
-		const h = result.byWorkerConcurrency[c0];
-		result.workerConcurrency = c0;
-		result.throughputRatio2v1 = h.throughputRatio2v1;
-		result.target = 'throughputRatio2v1 >= 1.6';
-		result.met = h.throughputRatio2v1 >= 1.6;
-		result.itemsPerSecond = h.itemsPerSecond;
-		result.ratioPerRep = h.ratioPerRep;
-		result.idealItemsPerSecond = h.idealItemsPerSecond;
-		result.maxInFlight = h.maxInFlight;
-
-		// per-item round trip, one at a time
-		const seqQueue = await burst(cluster, d.webhookPath, d.collectionId, o.seqN, 1, 'seq-queue');
-		result.overhead = { queueRoundTripMs: summarize(seqQueue.roundTripsMs, 0) };
-
-		if (o.kill) {
-			const k = await workerKillExperiment({ cluster, sandbox, credentials: d.credentials, sampleImage, log: (m) => log(`queue: ${m}`) });
-			result.workerKill = {
-				n8n: k.n8n,
-				settings: k.settings,
-				plain: pickKill(k.variants.plain),
-				skip: pickKill(k.variants.skip),
-				n8nRetry: k.retried.map((r) => (r.error ? 'refused' : r.status)),
-				durationS: k.durationS,
-			};
-		}
-	} catch (error) {
-		keep = true;
-		throw new Error(`${error.message} (run folder kept: ${runDir})`);
-	} finally {
-		await cluster.stop();
-		cluster.removeData(); // the database files; the logs stay in the run folder when it is kept
-	}
-
-	try {
-		single = new QueueCluster({
-			runDir: path.join(runDir, 'single'),
+		const pack = await buildAndPack(path.join(runDir, 'pack'), { skipBuild: true, logFile: path.join(runDir, 'pack.log') });
+		sandbox = await startSandbox({ config: { latencyMs: o.latencyMs } });
+		const maxC = Math.max(...o.workerConcurrencies);
+		const cluster = new QueueCluster({
+			runDir: path.join(runDir, 'queue'),
 			installs,
 			tgz: pack.tgz,
-			queue: false,
-			env: { N8N_DEFAULT_BINARY_DATA_MODE: 'database' },
-			log: (m) => log(`single: ${m}`),
+			workers: 2,
+			workerConcurrency: o.workerConcurrencies[0],
+			env: { QUEUE_WORKER_LOCK_DURATION: '20000', QUEUE_WORKER_LOCK_RENEW_TIME: '5000', QUEUE_WORKER_STALLED_INTERVAL: '10000' },
+			log: (m) => log(`queue: ${m}`),
 		});
-		await single.start();
-		const d = await deploy(single, 'single');
-		await burst(single, d.webhookPath, d.collectionId, o.warmUp, 4 * maxC, 'warm-single');
-		const seqSingle = await burst(single, d.webhookPath, d.collectionId, o.seqN, 1, 'seq-single');
-		const burstSingle = await burst(single, d.webhookPath, d.collectionId, o.n, 4 * maxC, 'single');
-		result.overhead.singleProcessRoundTripMs = summarize(seqSingle.roundTripsMs, 0);
-		result.overhead.perItemMs = Math.round(result.overhead.queueRoundTripMs.median - result.overhead.singleProcessRoundTripMs.median);
-		result.overhead.ratio = round(result.overhead.queueRoundTripMs.median / result.overhead.singleProcessRoundTripMs.median, 3);
-		result.singleProcessItemsPerSecond = round(burstSingle.itemsPerSecond, 2);
+		let single;
+		try {
+			await cluster.start();
+			result.startS = round((cluster.timings.main + cluster.timings.webhookAndWorkers) / 1000, 1);
+			const d = await deploy(cluster, 'queue');
+			const second = cluster.workers[1];
+			const setWorkers = async (k) => {
+				if (k === 1 && second.proc) {
+					await second.proc.stop(30_000);
+					second.proc = null;
+				} else if (k === 2 && !second.proc) {
+					await cluster.startWorker(second);
+				}
+			};
+			result.byWorkerConcurrency = {};
+			for (const c of o.workerConcurrencies) {
+				if (c !== cluster.workerConcurrency) {
+					cluster.workerConcurrency = c;
+					for (const w of cluster.workers) await cluster.restartWorker(w);
+				}
+				await setWorkers(2);
+				const clientConcurrency = 4 * c; // 2 x the slots of two workers
+				await burst(cluster, d.webhookPath, d.collectionId, o.warmUp, clientConcurrency, `warm-c${c}`);
+				const runs = { 1: [], 2: [] };
+				for (let rep = 0; rep < o.reps; rep++) {
+					for (const k of rep % 2 === 0 ? [2, 1] : [1, 2]) {
+						await setWorkers(k);
+						const r = await burst(cluster, d.webhookPath, d.collectionId, o.n, clientConcurrency, `c${c}-w${k}`);
+						if (k === 2 && Object.values(r.perWorker).some((x) => x === 0)) throw new Error(`queue bench: a worker ran nothing with 2 workers: ${JSON.stringify(r.perWorker)}`);
+						runs[k].push(r);
+						log(`queue concurrency ${c}, rep ${rep + 1}/${o.reps}, ${k} worker(s): ${o.n} in ${Math.round(r.ms)} ms = ${round(r.itemsPerSecond, 2)}/s, max in flight ${r.maxInFlight}, per worker ${JSON.stringify(r.perWorker)}`);
+					}
+				}
+				await setWorkers(2);
+				const rate = (k) => runs[k].map((r) => r.itemsPerSecond);
+				result.byWorkerConcurrency[c] = {
+					throughputRatio2v1: round(median(rate(2)) / median(rate(1)), 3),
+					itemsPerSecond: { oneWorker: summarize(rate(1), 2), twoWorkers: summarize(rate(2), 2) },
+					ratioPerRep: runs[2].map((r, i) => round(r.itemsPerSecond / runs[1][i].itemsPerSecond, 3)),
+					idealItemsPerSecond: { oneWorker: round((c * 1000) / o.latencyMs, 1), twoWorkers: round((2 * c * 1000) / o.latencyMs, 1) },
+					maxInFlight: { oneWorker: Math.max(...runs[1].map((r) => r.maxInFlight)), twoWorkers: Math.max(...runs[2].map((r) => r.maxInFlight)) },
+					executionsPerWorkerWithTwo: runs[2].map((r) => r.perWorker),
+					clientConcurrency,
+				};
+			}
+			// the headline: the lowest worker concurrency measured, where the work stays latency-bound on 2 cores
+			const c0 = Math.min(...o.workerConcurrencies);
+			const h = result.byWorkerConcurrency[c0];
+			result.workerConcurrency = c0;
+			result.throughputRatio2v1 = h.throughputRatio2v1;
+			result.target = 'throughputRatio2v1 >= 1.6';
+			result.met = h.throughputRatio2v1 >= 1.6;
+			result.itemsPerSecond = h.itemsPerSecond;
+			result.ratioPerRep = h.ratioPerRep;
+			result.idealItemsPerSecond = h.idealItemsPerSecond;
+			result.maxInFlight = h.maxInFlight;
+
+			// per-item round trip, one at a time
+			const seqQueue = await burst(cluster, d.webhookPath, d.collectionId, o.seqN, 1, 'seq-queue');
+			result.overhead = { queueRoundTripMs: summarize(seqQueue.roundTripsMs, 0) };
+
+			if (o.kill) {
+				const k = await workerKillExperiment({ cluster, sandbox, credentials: d.credentials, sampleImage, log: (m) => log(`queue: ${m}`) });
+				result.workerKill = {
+					n8n: k.n8n,
+					settings: k.settings,
+					plain: pickKill(k.variants.plain),
+					skip: pickKill(k.variants.skip),
+					n8nRetry: k.retried.map((r) => (r.error ? 'refused' : r.status)),
+					durationS: k.durationS,
+				};
+			}
+		} finally {
+			await cluster.stop();
+			cluster.removeData(); // the database files; the logs stay in the run folder when it is kept
+		}
+
+		try {
+			single = new QueueCluster({
+				runDir: path.join(runDir, 'single'),
+				installs,
+				tgz: pack.tgz,
+				queue: false,
+				env: { N8N_DEFAULT_BINARY_DATA_MODE: 'database' },
+				log: (m) => log(`single: ${m}`),
+			});
+			await single.start();
+			const d = await deploy(single, 'single');
+			await burst(single, d.webhookPath, d.collectionId, o.warmUp, 4 * maxC, 'warm-single');
+			const seqSingle = await burst(single, d.webhookPath, d.collectionId, o.seqN, 1, 'seq-single');
+			const burstSingle = await burst(single, d.webhookPath, d.collectionId, o.n, 4 * maxC, 'single');
+			result.overhead.singleProcessRoundTripMs = summarize(seqSingle.roundTripsMs, 0);
+			result.overhead.perItemMs = Math.round(result.overhead.queueRoundTripMs.median - result.overhead.singleProcessRoundTripMs.median);
+			result.overhead.ratio = round(result.overhead.queueRoundTripMs.median / result.overhead.singleProcessRoundTripMs.median, 3);
+			result.singleProcessItemsPerSecond = round(burstSingle.itemsPerSecond, 2);
+		} finally {
+			if (single) {
+				await single.stop();
+				single.removeData();
+			}
+		}
 	} catch (error) {
 		keep = true;
-		throw new Error(`${error.message} (run folder kept: ${runDir})`);
+		const e = error instanceof Error ? error : new Error(String(error));
+		e.message += ` (run folder kept: ${runDir})`;
+		throw e;
 	} finally {
-		if (single) {
-			await single.stop();
-			single.removeData();
-		}
-		await sandbox.close();
+		if (sandbox) await sandbox.close();
 		await stopAll();
 		if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
 	}

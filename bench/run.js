@@ -17,6 +17,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { REPO, BENCH, WORK, log, startSandboxProcess, machineInfo, load, table, sleep, round } = require('./lib/common');
+const { mergeSections } = require('./lib/results');
 
 const BENCHMARKS = {
 	scaling: require('./scaling'),
@@ -57,28 +58,37 @@ async function waitQuiet(seconds) {
 	while (load() >= cores && Date.now() < until) await sleep(5000);
 }
 
+/** A stale section's rows say so: its figures are from an earlier run; the attempts since have failed. */
+function staleNote(section) {
+	return section && section.stale ? ` (STALE: measured ${String(section.at).slice(0, 10)})` : '';
+}
+
 function summaryRows(results) {
 	const rows = [];
-	const s = results.scaling;
-	if (s) rows.push(['scaling: node time / ideal at C=8', s.ratioAtC8, '<= 1.2', s.met ? 'yes' : 'NO']);
-	const o = results.overhead;
-	if (o) rows.push([`overhead: node / bare loop throughput (C=${o.setup.concurrency})`, o.ratioToBareLoop, '>= 0.5', o.met ? 'yes' : 'NO']);
-	const m = results.memory;
-	if (m) rows.push(['memory: peak RSS N=400 / N=100', m.peakGrowthRatio, '<= 1.25', m.met ? 'yes' : 'NO']);
-	const p = results.peer;
+	for (const name of Object.keys(BENCHMARKS)) {
+		const b = results[name];
+		if (b && b.failed) rows.push([name, 'FAILED', '', String(b.error).slice(0, 120)]);
+	}
+	const s = results.scaling && !results.scaling.failed && results.scaling;
+	if (s) rows.push([`scaling: node time / ideal at C=8${staleNote(s)}`, s.ratioAtC8, '<= 1.2', s.met ? 'yes' : 'NO']);
+	const o = results.overhead && !results.overhead.failed && results.overhead;
+	if (o) rows.push([`overhead: node / bare loop throughput (C=${o.setup.concurrency})${staleNote(o)}`, o.ratioToBareLoop, '>= 0.5', o.met ? 'yes' : 'NO']);
+	const m = results.memory && !results.memory.failed && results.memory;
+	if (m) rows.push([`memory: peak RSS N=400 / N=100${staleNote(m)}`, m.peakGrowthRatio, '<= 1.25', m.met ? 'yes' : 'NO']);
+	const p = results.peer && !results.peer.failed && results.peer;
 	if (p && p.ran) {
-		rows.push(['peer: wall Argos / Extract+HTTP', p.wallRatio, '<= 1', p.met.wall ? 'yes' : 'NO']);
-		rows.push(['peer: peak RSS Argos / Extract+HTTP', p.peakRssRatio, '< 1', p.met.memory ? 'yes' : 'NO']);
+		rows.push([`peer: wall Argos / Extract+HTTP${staleNote(p)}`, p.wallRatio, '<= 1', p.met.wall ? 'yes' : 'NO']);
+		rows.push([`peer: peak RSS Argos / Extract+HTTP${staleNote(p)}`, p.peakRssRatio, '< 1', p.met.memory ? 'yes' : 'NO']);
 	} else if (p) rows.push(['peer comparison', 'did not run', '', p.reason]);
-	const q = results.queue;
-	if (q && q.ran && !q.failed) {
+	const q = results.queue && !results.queue.failed && results.queue;
+	if (q && q.ran) {
 		for (const [c, r] of Object.entries(q.byWorkerConcurrency || {})) {
 			const headline = Number(c) === q.workerConcurrency;
-			rows.push([`queue: items/s 2 workers / 1 worker (--concurrency=${c} each)`, r.throughputRatio2v1, headline ? '>= 1.6' : '', headline ? (q.met ? 'yes' : 'NO') : 'info']);
+			rows.push([`queue: items/s 2 workers / 1 worker (--concurrency=${c} each)${staleNote(q)}`, r.throughputRatio2v1, headline ? '>= 1.6' : '', headline ? (q.met ? 'yes' : 'NO') : 'info']);
 		}
-		if (q.overhead && q.overhead.perItemMs !== undefined) rows.push(['queue: round trip per item vs single process (ms)', `+${q.overhead.perItemMs}`, '', 'info']);
-		if (q.workerKill) rows.push(['queue: duplicates after a worker kill, without / with Skip If Already Enrolled', `${q.workerKill.plain.duplicates} / ${q.workerKill.skip.duplicates}`, '- / 0', q.workerKill.skip.duplicates === 0 ? 'yes' : 'NO']);
-	} else if (q && !q.failed) rows.push(['queue', 'did not run', '', q.reason]);
+		if (q.overhead && q.overhead.perItemMs !== undefined) rows.push([`queue: round trip per item vs single process (ms)${staleNote(q)}`, `+${q.overhead.perItemMs}`, '', 'info']);
+		if (q.workerKill) rows.push([`queue: duplicates after a worker kill, without / with Skip If Already Enrolled${staleNote(q)}`, `${q.workerKill.plain.duplicates} / ${q.workerKill.skip.duplicates}`, '- / 0', q.workerKill.skip.duplicates === 0 ? 'yes' : 'NO']);
+	} else if (q) rows.push(['queue', 'did not run', '', q.reason]);
 	return rows;
 }
 
@@ -125,20 +135,22 @@ async function main() {
 		if (opts.names.some((n) => n !== 'peer' && n !== 'queue')) await require('./lib/engine').getEngine().shutdown();
 	}
 
-	// peer may have run, others kept from an earlier run (each section carries its own `at`)
-	const merged = { ...previous, ...results };
-	delete merged.summary;
+	// sections not run this time are kept from an earlier run (each carries its own `at`); a section that
+	// failed or could not run keeps its earlier figures, marked stale (lib/results.js)
 	const out = {
 		date: new Date().toISOString(),
 		machine: { ...machine, loadavgAtEnd: os.loadavg().map((x) => round(x, 2)) },
 		commit: gitRev(),
-		...Object.fromEntries(Object.keys(BENCHMARKS).filter((k) => merged[k]).map((k) => [k, merged[k]])),
+		...mergeSections(previous, results, Object.keys(BENCHMARKS)),
 	};
 	const rows = summaryRows(out);
 	out.summary = rows.map(([metric, value, target, met]) => ({ metric, value, target, met }));
 	fs.writeFileSync(RESULTS, JSON.stringify(out, null, 2) + '\n');
 	const kept = Object.keys(BENCHMARKS).filter((k) => out[k] && !results[k]);
-	const keptNote = kept.length ? `; ${kept.join(', ')} kept from the run of ${previous.date}` : '';
+	const stale = Object.keys(BENCHMARKS).filter((k) => results[k] && out[k] && out[k].stale);
+	const keptNote =
+		(kept.length ? `; ${kept.join(', ')} kept from the run of ${previous.date}` : '') +
+		(stale.length ? `; ${stale.join(', ')} produced no figures this time: earlier figures kept, marked stale` : '');
 	process.stdout.write(`\nsummary (${((Date.now() - started) / 1000).toFixed(0)} s${keptNote})\n`);
 	process.stdout.write(table(['metric', 'value', 'target', 'met'], rows) + '\n');
 	process.stdout.write(`\nwritten: ${path.relative(process.cwd(), RESULTS)}\n`);

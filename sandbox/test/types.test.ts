@@ -1,5 +1,5 @@
 // Compiled by ts-jest with the project's strict settings: fails if index.d.ts drifts from how callers use it.
-import { startSandbox, sampleImage, readMarkers, DEFAULT_CONFIG, type RequestLogEntry, type Sandbox, type RandomFaultAction, type ImageMarkers } from '..';
+import { startSandbox, sampleImage, readMarkers, DEFAULT_CONFIG, type RequestLogEntry, type Sandbox, type RandomFaultAction, type ImageMarkers } from '../index';
 
 let sb: Sandbox;
 beforeAll(async () => {

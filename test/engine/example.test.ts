@@ -1,18 +1,19 @@
 /** The example workflows users import, run unchanged through n8n's engine (both binary modes), and the demo. */
-import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
-import { join } from 'path';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
+import { childProcess, fs, path, process, REPO_ROOT } from '../support/builtins';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { exampleStandins } = require('../../scripts/lib/merge-standin');
 
-const REPO = join(__dirname, '../..');
+const { spawnSync } = childProcess;
+const { readFileSync } = fs;
+const { join } = path;
+const REPO = REPO_ROOT;
 const APPLICANTS = join(REPO, 'examples/images/applicants');
 const readJson = (file: string) => JSON.parse(readFileSync(join(REPO, file), 'utf8'));
 const simple = readJson('examples/onboarding.workflow.json');

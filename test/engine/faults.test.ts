@@ -9,6 +9,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { type FaultAnswer, type RequestLogEntry, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun } from '../harness/engine';
+import { clearInterval, setInterval, setTimeout } from '../support/builtins';
 import { argosWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile } from './helpers';
 
 let sb: Sandbox;

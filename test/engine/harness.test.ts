@@ -2,11 +2,6 @@
  * Self-test of the in-process engine harness (test/harness/engine.js), independent of the Argos node:
  * a probe node type defined here, stand-in nodes, a local HTTP server on port 0.
  */
-import * as fs from 'fs';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
-import * as os from 'os';
-import * as path from 'path';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -16,9 +11,11 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as engine from '../harness/engine';
 import type { WorkflowJson } from '../harness/engine';
+import { console, fs, http, os, path, process } from '../support/builtins';
 
 // --- fixtures -------------------------------------------------------------------------------------------------------
 
@@ -45,8 +42,9 @@ class Probe implements INodeType {
 		version: 1,
 		description: 'Harness self-test probe',
 		defaults: { name: 'Probe' },
-		inputs: ['main'],
-		outputs: ['main'],
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'probeApi', required: false }, { name: 'probeFnApi', required: false }],
 		properties: [
 			{ displayName: 'Binary Property', name: 'binaryPropertyName', type: 'string', default: 'data' },
@@ -152,9 +150,9 @@ const probeFnApi: ICredentialType = {
 
 // --- local API server -----------------------------------------------------------------------------------------
 
-let server: http.Server;
+let server: import('http').Server;
 let baseUrl = '';
-const seenRequests: Array<{ url: string; headers: http.IncomingHttpHeaders }> = [];
+const seenRequests: Array<{ url: string; headers: import('http').IncomingHttpHeaders }> = [];
 
 function startServer(): Promise<void> {
 	server = http.createServer((req, res) => {
@@ -177,7 +175,7 @@ function startServer(): Promise<void> {
 	});
 	return new Promise((resolve) =>
 		server.listen(0, '127.0.0.1', () => {
-			baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+			baseUrl = `http://127.0.0.1:${(server.address() as import('net').AddressInfo).port}`;
 			resolve();
 		}),
 	);

@@ -1,14 +1,16 @@
 /** Builds the workflows the engine tests run: Manual Trigger → Fixture Items → Argos Faces. */
 import { createHash } from 'crypto';
-import { join } from 'path';
-import { readFileSync } from 'fs';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { type RequestLogEntry, startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
+import { fs, path, repoPath } from '../support/builtins';
 
-export const IMAGES = join(__dirname, '../fixtures/images');
+const { readFileSync } = fs;
+const { join } = path;
+
+export const IMAGES = repoPath('test/fixtures/images');
 export const NODE = 'Argos Faces';
 export const TYPE = 'n8n-nodes-argos-faces.argosFaces';
 
@@ -97,7 +99,7 @@ export async function runInMode(workflow: WorkflowJson, mode: Mode, credentials:
 	return await engine.runWorkflow({ ...workflow, settings: settings as never }, { credentials, binaryMode: mode === 'combined' ? 'filesystem' : mode });
 }
 
-const EXAMPLE = JSON.parse(readFileSync(join(__dirname, '../../examples/full-onboarding.workflow.json'), 'utf8')) as WorkflowJson;
+const EXAMPLE = JSON.parse(readFileSync(repoPath('examples/full-onboarding.workflow.json'), 'utf8')) as WorkflowJson;
 /** The README's chain, in the example's order. */
 export const CHAIN = ['Selfie Liveness', 'Selfie vs ID Portrait', 'ID Document Liveness', 'Enrol Face'];
 

@@ -7,6 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
+import { process } from '../support/builtins';
 import { argosWorkflow, errorOf, outputsOf } from './helpers';
 import { startImageHost, type ImageHost } from './imageServer';
 

@@ -4,15 +4,17 @@
  * Selfie or Selfie_0, both binary modes, combined mode). Also which Failed items carry applicantMessage.
  */
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
+import { fs, path, setImmediate } from '../support/builtins';
 import { argosWorkflow, errorOf, IMAGES, image, outputsOf, type FixtureItem } from './helpers';
 import { ENDLESS_LIMIT, startImageHost, type ImageHost } from './imageServer';
+
+const { readFileSync } = fs;
+const { join } = path;
 
 let sb: Sandbox;
 let host: ImageHost;

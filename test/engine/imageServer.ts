@@ -1,15 +1,15 @@
 /** A loopback image host for the URL source tests: serves fixtures and misbehaves on request. */
-import { createServer, type IncomingHttpHeaders, type Server } from 'http';
-import type { AddressInfo } from 'net';
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
+import { fs, http, path } from '../support/builtins';
 import { IMAGES } from './helpers';
+
+const { createServer } = http;
+const { readFileSync } = fs;
+const { join } = path;
 
 export interface ImageHost {
 	url: string;
 	/** Every request the host received: method, path with query, headers. */
-	requests: Array<{ method?: string; url?: string; headers: IncomingHttpHeaders }>;
+	requests: Array<{ method?: string; url?: string; headers: import('http').IncomingHttpHeaders }>;
 	/** Bytes of body the /endless route managed to write before the client hung up. */
 	endlessBytesWritten: () => number;
 	/** Serves these bytes at this path from now on (e.g. sandbox sample images with markers). */
@@ -26,7 +26,7 @@ export async function startImageHost(): Promise<ImageHost> {
 	const served = new Map<string, { bytes: Buffer; type: string }>();
 	let endlessWritten = 0;
 	const sockets = new Set<import('net').Socket>();
-	const server: Server = createServer((req, res) => {
+	const server: import('http').Server = createServer((req, res) => {
 		requests.push({ method: req.method, url: req.url, headers: req.headers });
 		const path = new URL(req.url ?? '/', 'http://x').pathname;
 		const file = (name: string, type: string, cut?: number) => {
@@ -83,7 +83,7 @@ export async function startImageHost(): Promise<ImageHost> {
 		socket.on('close', () => sockets.delete(socket));
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	const { port } = server.address() as import('net').AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
 		requests,

@@ -131,7 +131,9 @@ describe('layout matrix', () => {
 		// The README chain with this configuration's names: the example's own, or every field at its default.
 		const chain = exampleChain([item], sb.collections.demo, 'applicant');
 		if (config === 'default') for (const node of chain.nodes.filter((n) => CHAIN.includes(n.name))) {
-			const { binaryPropertyName: _s, targetBinaryPropertyName: _t, ...rest } = node.parameters as IDataObject;
+			const rest = { ...(node.parameters as IDataObject) };
+			delete rest.binaryPropertyName;
+			delete rest.targetBinaryPropertyName;
 			node.parameters = rest;
 		}
 		const r = await run(chain);

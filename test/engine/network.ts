@@ -10,13 +10,13 @@
  *   With HTTP_PROXY pointing at it, n8n's own environment-proxy support sends those requests here, so a
  *   "public" first hop exists without leaving the machine, and its redirects are real HTTP redirects.
  */
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
-import { isIP, Socket } from 'net';
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
+import { fs, http, net, path, process } from '../support/builtins';
 import { IMAGES } from './helpers';
+
+const { createServer } = http;
+const { isIP, Socket } = net;
+const { readFileSync } = fs;
+const { join } = path;
 
 export interface Tripwire {
 	/** host:port of every connection started, allowed or stopped, since the last `clear()`. */
@@ -45,7 +45,7 @@ export function installTripwire(): Tripwire {
 			Socket.prototype.connect = original;
 		},
 	};
-	Socket.prototype.connect = function (this: Socket, ...args: unknown[]) {
+	Socket.prototype.connect = function (this: import('net').Socket, ...args: unknown[]) {
 		// net.connect passes its normalised [options, callback] array as the first argument.
 		const first = Array.isArray(args[0]) ? args[0][0] : args[0];
 		const options = (typeof first === 'object' && first !== null ? first : { port: first, host: args[1] }) as { host?: unknown; port?: unknown; path?: unknown };
@@ -105,7 +105,7 @@ export async function startFakeInternet(face: Buffer = readFileSync(join(IMAGES,
 		}
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	const { port } = server.address() as import('net').AddressInfo;
 	return {
 		proxyUrl: `http://127.0.0.1:${port}`,
 		requests,

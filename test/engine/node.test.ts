@@ -3,15 +3,17 @@
  * Binary input goes through n8n's own binary helpers, in memory and on the filesystem.
  */
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
-import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
+import { fs, path } from '../support/builtins';
 import { API_ERRORS } from '../../nodes/ArgosFaces/errors';
-import { argosWorkflow, errorOf, type FixtureItem, image, IMAGES, NODE, outputsOf, sandboxPerFile } from './helpers';
+import { argosWorkflow, errorOf, type FixtureItem, image, IMAGES, outputsOf, sandboxPerFile } from './helpers';
+
+const { readFileSync } = fs;
+const { join } = path;
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];

@@ -5,15 +5,22 @@
  * Everything runs the built node in n8n-core's WorkflowExecute over real HTTP, against the sandbox or a
  * small misbehaving server written here (loopback, ephemeral ports, closed in afterEach/afterAll).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { Socket } from 'net';
 import type { IDataObject, IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
+import { http, setTimeout } from '../support/builtins';
 import { callAsTool } from './agent';
 import { argosWorkflow, errorOf, outputsOf, type FixtureItem } from './helpers';
+import { requestWithAuthentication } from './legacyRequest';
+
+const { createServer } = http;
+type IncomingMessage = import('http').IncomingMessage;
+type ServerResponse = import('http').ServerResponse;
+type Server = import('http').Server;
+type Socket = import('net').Socket;
 
 interface Seen {
 	method: string;
@@ -70,7 +77,8 @@ function cutOff(res: ServerResponse, status: number, chunked: boolean) {
 	setTimeout(() => res.socket?.destroy(), 30);
 }
 
-const KEY = 'trust-test-key-4f1c9a';
+/** The API key of the test credential on the servers written here (made up). */
+const TEST_CREDENTIAL = 'trust-test-key-4f1c9a';
 let sb: Sandbox;
 const runs: EngineRun[] = [];
 
@@ -104,7 +112,7 @@ afterAll(async () => {
 	await engine.shutdown();
 	for (const r of runs) {
 		expect(r.serialized).not.toContain(sb.apiKey);
-		expect(r.serialized).not.toContain(KEY);
+		expect(r.serialized).not.toContain(TEST_CREDENTIAL);
 		expect(r.logs.join('\n')).not.toContain(sb.apiKey);
 	}
 });
@@ -117,7 +125,7 @@ describe('1. a response cut off after its headers is ambiguous: the Add is not r
 		['500, chunked', 500, true],
 	])('%s: 1 POST, Failed with outcomeUnknown', async (_label, status, chunked) => {
 		const server = await localServer((_req, res) => cutOff(res, status, chunked));
-		const r = await run(argosWorkflow(addParams('col_x', { maxRetries: 3 }), [person('ann')]), {}, server.url, KEY);
+		const r = await run(argosWorkflow(addParams('col_x', { maxRetries: 3 }), [person('ann')]), {}, server.url, TEST_CREDENTIAL);
 		const { success, failed } = outputsOf(r);
 		expect(server.seen.filter((s) => s.method === 'POST')).toHaveLength(1);
 		expect(success).toEqual([]);
@@ -133,7 +141,7 @@ describe('1. a response cut off after its headers is ambiguous: the Add is not r
 				res.end(JSON.stringify({ message: 'success', result: [{ face_id: 'face_aaaaaaaa', user_name: 'ann' }], totalCount: '1' }));
 			}
 		});
-		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', returnAll: true }, [{}]), {}, server.url, KEY);
+		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', returnAll: true }, [{}]), {}, server.url, TEST_CREDENTIAL);
 		expect(outputsOf(r).success.map((i) => i.json.faceId)).toEqual(['face_aaaaaaaa']);
 		expect(server.seen).toHaveLength(2);
 	});
@@ -151,7 +159,7 @@ describe('2. cancelling while an Add is in flight', () => {
 				if (res.writable) res.end(JSON.stringify({ message: 'success', faceId: 'face_stored000001', metaFaceId: 'meta_1' }));
 			}, 600);
 		});
-		const r = await run(argosWorkflow(addParams('col_x'), [person('ann'), person('bo')]), { cancelOn }, server.url, KEY);
+		const r = await run(argosWorkflow(addParams('col_x'), [person('ann'), person('bo')]), { cancelOn }, server.url, TEST_CREDENTIAL);
 		const { success, failed } = outputsOf(r);
 		expect(success).toEqual([]);
 		expect(failed.map(errorOf)).toMatchObject([
@@ -278,18 +286,18 @@ describe('6. redirects are never followed, so the key never goes along', () => {
 
 	it('nothing succeeded yet: a fatal error naming where it pointed (without its query); the target receives nothing', async () => {
 		const { base, target } = await redirecting();
-		const r = await run(argosWorkflow(addParams('col_x'), [person('ann'), person('bo')]), {}, base.url, KEY);
+		const r = await run(argosWorkflow(addParams('col_x'), [person('ann'), person('bo')]), {}, base.url, TEST_CREDENTIAL);
 		expect(r.status).toBe('error');
 		expect(r.error?.message).toMatch(/redirect \(HTTP 307\) to http:\/\/\[::ffff:7f00:1\]:\d+\/modules\/faces$/);
 		expect(r.serialized).not.toContain('T0KEN');
 		expect(base.seen).toHaveLength(1);
-		expect(base.seen[0].headers['x-api-key']).toBe(KEY);
+		expect(base.seen[0].headers['x-api-key']).toBe(TEST_CREDENTIAL);
 		expect(target.seen).toEqual([]);
 	});
 
 	it('after a success: the redirected item is Failed with REDIRECTED, the target still receives nothing', async () => {
 		const { base, target } = await redirecting({ message: 'success', faceId: 'face_first000001', metaFaceId: 'meta_1' });
-		const r = await run(argosWorkflow(addParams('col_x'), [person('ann'), person('bo')]), {}, base.url, KEY);
+		const r = await run(argosWorkflow(addParams('col_x'), [person('ann'), person('bo')]), {}, base.url, TEST_CREDENTIAL);
 		const { success, failed } = outputsOf(r);
 		expect(success.map((i) => i.json.faceId)).toEqual(['face_first000001']);
 		expect(errorOf(failed[0])).toMatchObject({ code: 'REDIRECTED', httpStatus: 307, outcomeUnknown: false });
@@ -307,8 +315,9 @@ describe('7. the credential sends the key only to its Base URL (also when anothe
 			version: 1,
 			description: 'test',
 			defaults: { name: 'Reuser' },
-			inputs: ['main'],
-			outputs: ['main'],
+			usableAsTool: true,
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
 			credentials: [{ name: 'argosFacesApi', required: true }],
 			properties: [
 				{ displayName: 'URL', name: 'url', type: 'string', default: '' },
@@ -319,7 +328,7 @@ describe('7. the credential sends the key only to its Base URL (also when anothe
 			const url = this.getNodeParameter('url', 0) as string;
 			// n8n has two helpers: the current one takes `url`, the older one (HTTP Request node) `uri`.
 			const response = (this.getNodeParameter('legacy', 0) as boolean)
-				? ((await this.helpers.requestWithAuthentication.call(this, 'argosFacesApi', { uri: url, json: true })) as IDataObject)
+				? ((await requestWithAuthentication(this, 'argosFacesApi', { uri: url, json: true })) as IDataObject)
 				: ((await this.helpers.httpRequestWithAuthentication.call(this, 'argosFacesApi', { url, json: true })) as IDataObject);
 			return [[{ json: response }]];
 		}
@@ -341,7 +350,7 @@ describe('7. the credential sends the key only to its Base URL (also when anothe
 		const other = await localServer((_req, res) => res.end('{"ok":true}'));
 		const own = await localServer((_req, res) => res.end('{"ok":true}'));
 		for (const legacy of [false, true]) {
-			const r = await run(reuse(`${other.url}/steal`, legacy), options, baseUrlOf(other, own), KEY);
+			const r = await run(reuse(`${other.url}/steal`, legacy), options, baseUrlOf(other, own), TEST_CREDENTIAL);
 			expect(r.status).toBe('success');
 		}
 		expect(other.seen).toHaveLength(2);
@@ -350,9 +359,9 @@ describe('7. the credential sends the key only to its Base URL (also when anothe
 
 	it('a request to the Base URL\'s own origin carries the key (the control, both request helpers)', async () => {
 		const own = await localServer((_req, res) => res.end('{"ok":true}'));
-		await run(reuse(`${own.url}/modules/faces`), options, `${own.url}/modules`, KEY);
-		await run(reuse(`${own.url}/modules/faces`, true), options, `${own.url}/modules`, KEY);
-		expect(own.seen.map((s) => s.headers['x-api-key'])).toEqual([KEY, KEY]);
+		await run(reuse(`${own.url}/modules/faces`), options, `${own.url}/modules`, TEST_CREDENTIAL);
+		await run(reuse(`${own.url}/modules/faces`, true), options, `${own.url}/modules`, TEST_CREDENTIAL);
+		expect(own.seen.map((s) => s.headers['x-api-key'])).toEqual([TEST_CREDENTIAL, TEST_CREDENTIAL]);
 	});
 });
 
@@ -363,7 +372,7 @@ describe('8. secrets inside a Base URL are never echoed', () => {
 		['an unsupported scheme', 'ftp://admin:S3CRET@proxy.example.com/?token=T0KEN', /"ftp:\/\/proxy\.example\.com" is not a valid URL/],
 		['no scheme (parses as scheme "admin:")', 'admin:S3CRET@proxy.example.com?token=T0KEN', /"proxy\.example\.com" is not a valid URL/],
 	])('%s', async (_label, baseUrl, message) => {
-		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x' }, [{}]), {}, baseUrl, KEY);
+		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x' }, [{}]), {}, baseUrl, TEST_CREDENTIAL);
 		expect(r.status).toBe('error');
 		expect(r.error?.message).toMatch(message);
 		for (const secret of ['S3CRET', 'T0KEN', 'F4AG', 'admin']) expect(r.serialized).not.toContain(secret);
@@ -378,7 +387,7 @@ describe('12. Get Many ends against a server that pages without end', () => {
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify({ message: 'success', ...answer(page) }));
 		});
-	const getAll = (server: Local) => run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', returnAll: true }, [{}]), {}, server.url, KEY);
+	const getAll = (server: Local) => run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', returnAll: true }, [{}]), {}, server.url, TEST_CREDENTIAL);
 
 	it.each<[string, (page: number) => IDataObject]>([
 		['always the same 50 faces, no totalCount', () => ({ result: faces(0) })],

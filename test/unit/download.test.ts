@@ -3,12 +3,14 @@
  * engine tests run the real one, but cannot have a public first hop without a proxy). Public-looking
  * names here are never contacted: the stand-in answers them.
  */
-import { Readable } from 'stream';
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { FaceError } from '../../nodes/ArgosFaces/errors';
 import type { DownloadSettings } from '../../nodes/ArgosFaces/transport/download';
 import { downloadImage } from '../../nodes/ArgosFaces/transport/download';
+import { stream } from '../support/builtins';
+
+const { Readable } = stream;
 
 type Reply = { status: number; location?: string; body?: string; length?: number } | { error: string; name?: string };
 

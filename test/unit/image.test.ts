@@ -1,11 +1,10 @@
-import { readFileSync } from 'fs';
-import { join } from 'path';
-
 import { base64ByteLength, imageStructureProblem, parseBase64Input, sniffImageFormat } from '../../nodes/ArgosFaces/helpers/image';
 import { FaceError, localError, MEGABYTE } from '../../nodes/ArgosFaces/errors';
 import { imageFields, imageOptions } from '../../nodes/ArgosFaces/actions/common.descriptions';
+import { fs, repoPath } from '../support/builtins';
 
-const fixture = (name: string) => readFileSync(join(__dirname, '../fixtures/images', name));
+const { readFileSync } = fs;
+const fixture = (name: string) => readFileSync(repoPath('test/fixtures/images', name));
 
 describe('image sniffing on real files', () => {
 	it.each([

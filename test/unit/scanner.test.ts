@@ -3,12 +3,10 @@
  * fail: small packages that break n8n's community rules are rejected by it, naming the rule, and a
  * conforming one passes. The scanner is an ES module, so it runs in a child Node process.
  */
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { childProcess, fs, os, path, process, repoPath } from '../support/builtins';
 
-const VERIFY = path.resolve(__dirname, '../../scripts/verify.js');
+const { spawnSync } = childProcess;
+const VERIFY = repoPath('scripts/verify.js');
 
 function scanFixture(files: Record<string, string>): { ok: boolean; output: string } {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-scan-'));

@@ -1,5 +1,6 @@
 import { backoffMs, normaliseBaseUrl, parseRetryAfter, RETRY_AFTER_CAP_MS } from '../../nodes/ArgosFaces/transport';
 import { FaceError } from '../../nodes/ArgosFaces/errors';
+import { setTimeout } from '../support/builtins';
 
 describe('Base URL rule', () => {
 	it.each([

@@ -12,13 +12,14 @@ const VERIFY_OPERATIONS: OperationName[] = ['check', 'compare', 'checkLiveness']
 const DOCUMENTED = [1000, 1001, 1003, 1005, 1007, 1008, 1009, 1010, 1016, 1017];
 
 function thrown(fn: () => unknown): FaceError {
+	let caught: unknown;
 	try {
 		fn();
 	} catch (error) {
-		if (error instanceof FaceError) return error;
-		throw error;
+		caught = error;
 	}
-	throw new Error('expected a FaceError');
+	if (caught instanceof FaceError) return caught;
+	throw caught ?? new Error('expected a FaceError');
 }
 
 describe('verify error codes', () => {

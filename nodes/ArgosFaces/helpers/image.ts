@@ -38,7 +38,7 @@ export function sniffImageFormat(head: Buffer): Sniffed {
 	else if (ascii(0, 2) === 'BM') format = 'a BMP bitmap';
 	else if (ascii(0, 4) === 'II*\0' || ascii(0, 4) === 'MM\0*') format = 'a TIFF image';
 	else if (ascii(0, 2) === 'PK') format = 'a ZIP archive (or an Office document)';
-	else if (/^[\x09\x0a\x0d\x20-\x7e]+$/.test(ascii(0, Math.min(head.length, 32)))) format = 'a text file';
+	else if (/^[\t\n\r\x20-\x7e]+$/.test(ascii(0, Math.min(head.length, 32)))) format = 'a text file';
 	return { format, mimeType: SUPPORTED[format], supported: format in SUPPORTED };
 }
 
