@@ -17,7 +17,6 @@
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
 const { launchChromium, signIn, sleep, tidy } = require('./screenshot');
@@ -182,48 +181,17 @@ module.exports = { editorChecks };
 
 // ---------- standalone ----------
 async function main() {
-	const { ensureInstalls } = require('./install-n8n');
-	const { buildAndPack, installLikeN8n, REPO } = require('./lib/package');
-	const { N8nInstance } = require('./lib/n8n');
-	const { importFullOnboarding } = require('./verify');
-	const { stopAll } = require('./lib/proc');
-	const wf = require('./lib/workflows');
+	const { REPO } = require('./lib/package');
+	const { withRealN8n } = require('./lib/standalone');
 	const arg = (name) => (process.argv.find((a) => a.startsWith(`--${name}=`)) ?? '').slice(name.length + 3) || undefined;
 	const outDir = path.resolve(arg('out') ?? path.join(REPO, 'docs', 'images'));
 	const repo = path.resolve(arg('package') ?? REPO);
 	const observe = process.argv.includes('--observe');
 	const log = (m) => process.stderr.write(`[editor ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
-	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-editor-'));
-	let sandbox;
-	let n8n;
-	let ok = false;
-	try {
-		const version = '2.41.1';
-		const installs = await ensureInstalls({ versions: [version], log });
-		const pack = await buildAndPack(path.join(runDir, 'pack'), { logFile: path.join(runDir, 'build.log'), repo });
-		const { startSandbox } = require(path.join(REPO, 'sandbox'));
-		sandbox = await startSandbox();
-		n8n = await new N8nInstance({
-			version,
-			n8nBin: installs.n8n[version].bin,
-			node: installs.node,
-			workDir: runDir,
-			extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: wf.IMAGES_DIR },
-		}).init();
-		await installLikeN8n(n8n.userFolder, pack.tgz, { env: n8n.env(), logFile: n8n.logFile });
-		const workflow = await importFullOnboarding(n8n, sandbox, path.join(repo, 'examples', 'full-onboarding.workflow.json'));
-		await n8n.start();
-		await n8n.setupOwner();
+	await withRealN8n({ log, repo, prefix: 'argos-editor-' }, async ({ n8n, sandbox, workflow }) => {
 		await editorChecks({ n8n, sandbox, workflowId: workflow.id, outDir, log, observe });
 		log(`pictures in ${outDir}`);
-		ok = true;
-	} finally {
-		if (n8n) await n8n.stop().catch(() => {});
-		if (sandbox) await sandbox.close().catch(() => {});
-		await stopAll();
-		if (ok) fs.rmSync(runDir, { recursive: true, force: true });
-		else log(`logs kept in ${runDir}`);
-	}
+	});
 }
 
 if (require.main === module) {

@@ -247,43 +247,15 @@ module.exports = { takeScreenshots, takeFormScreenshots, launchChromium, signIn,
 
 // ---------- standalone: npm run screenshot ----------
 async function main() {
-	const { ensureInstalls } = require('./install-n8n');
-	const { buildAndPack, installLikeN8n, REPO } = require('./lib/package');
-	const { N8nInstance } = require('./lib/n8n');
-	const { importFullOnboarding } = require('./verify');
-	const { stopAll } = require('./lib/proc');
-	const wf = require('./lib/workflows');
+	const { REPO } = require('./lib/package');
+	const { withRealN8n } = require('./lib/standalone');
 	const outArg = process.argv.find((a) => a.startsWith('--out='));
 	const outDir = outArg ? path.resolve(outArg.slice(6)) : path.join(REPO, 'docs', 'images');
 	const log = (m) => process.stderr.write(`[screenshot ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 	const t0 = Date.now();
-	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'argos-screenshot-'));
-	let sandbox;
-	let n8n;
-	let ok = false;
-	try {
-		const version = '2.41.1';
-		const installs = await ensureInstalls({ versions: [version], log });
-		const pack = await buildAndPack(path.join(runDir, 'pack'), {
-			logFile: path.join(runDir, 'build.log'),
-			skipBuild: process.env.ARGOS_E2E_SKIP_BUILD === '1',
-		});
-		const { startSandbox } = require(path.join(REPO, 'sandbox'));
-		sandbox = await startSandbox();
-		n8n = await new N8nInstance({
-			version,
-			n8nBin: installs.n8n[version].bin,
-			node: installs.node,
-			workDir: runDir,
-			extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: wf.IMAGES_DIR },
-		}).init();
-		await installLikeN8n(n8n.userFolder, pack.tgz, { env: n8n.env(), logFile: n8n.logFile });
-		// The canvas shows the full onboarding example as committed; the parameter panel its Face Compare node.
-		const workflow = await importFullOnboarding(n8n, sandbox);
-		log('starting n8n');
-		await n8n.start();
-		await n8n.setupOwner();
+	await withRealN8n({ log, skipBuild: process.env.ARGOS_E2E_SKIP_BUILD === '1', prefix: 'argos-screenshot-' }, async ({ n8n, sandbox, workflow }) => {
 		const t1 = Date.now();
+		// The canvas shows the full onboarding example as committed; the parameter panel its Face Compare node.
 		const shots = await takeScreenshots({ n8n, outDir, log, workflowId: workflow.id, nodeName: 'Selfie vs ID Portrait' });
 		const form = require('./form');
 		const { formUrl } = await form.activateForm(n8n, sandbox);
@@ -291,14 +263,7 @@ async function main() {
 		Object.assign(shots, await takeFormScreenshots({ formUrl, outDir, log, enrol: applicants.jpeg, reject: applicants.pdf }));
 		log(`browser part ${((Date.now() - t1) / 1000).toFixed(1)} s, total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		for (const f of Object.values(shots)) log(`wrote ${path.relative(process.cwd(), f)} (${fs.statSync(f).size} bytes)`);
-		ok = true;
-	} finally {
-		if (n8n) await n8n.stop().catch(() => {});
-		if (sandbox) await sandbox.close().catch(() => {});
-		await stopAll();
-		if (ok) fs.rmSync(runDir, { recursive: true, force: true });
-		else log(`logs kept in ${runDir}`);
-	}
+	});
 }
 
 if (require.main === module) {

@@ -10,15 +10,17 @@
  * behaviour and say so in their names; HELD tests assert the safe behaviour an attack ran into; KNOWN LIMIT
  * tests assert what the node deliberately still does, with a pointer to where the README says so.
  */
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { fs, http, repoPath } from '../support/builtins';
 import type { IDataObject } from 'n8n-workflow';
 
 import { type Sandbox } from '../../sandbox';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
 import { argosWorkflow, CHAIN, errorOf, exampleChain, type FixtureItem, MODES, type Mode, outputsOf, runInMode, sandboxPerFile, sentImages, sha, TYPE } from './helpers';
+
+const { createServer } = http;
+const { readFileSync } = fs;
+type Server = import('http').Server;
+type AddressInfo = import('net').AddressInfo;
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
@@ -225,7 +227,7 @@ describe('Face Compare\'s "a photo compared with itself" guard', () => {
 // a face enrolled under the item's own User Name counts; else ENROLLED_UNDER_ANOTHER_NAME, nothing disclosed.
 // ---------------------------------------------------------------------------------------------------------
 
-const FORM = JSON.parse(readFileSync(join(__dirname, '../../examples/form-onboarding.workflow.json'), 'utf8')) as WorkflowJson;
+const FORM = JSON.parse(readFileSync(repoPath('examples/form-onboarding.workflow.json'), 'utf8')) as WorkflowJson;
 const formAdd = FORM.nodes.find((n) => n.name === 'Enrol Applicant Face')!.parameters as IDataObject;
 
 describe('Skip If Already Enrolled never answers with another person\'s enrolment', () => {

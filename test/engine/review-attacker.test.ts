@@ -15,24 +15,33 @@
  * proxy), C (names that resolve to internal addresses: only N8N_SSRF_PROTECTION_ENABLED covers them).
  * Held: D, E, G, H and the rest of F.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { AddressInfo, Socket } from 'net';
-import { readFileSync } from 'fs';
-import { join } from 'path';
+import { fs, http, path, process, setTimeout } from '../support/builtins';
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
 import { callAsTool } from './agent';
 import { argosWorkflow, IMAGES, outputsOf } from './helpers';
+import { requestWithAuthentication } from './legacyRequest';
 import { installTripwire, type Tripwire } from './network';
+
+const { createServer } = http;
+const { readFileSync } = fs;
+const { join } = path;
+type IncomingHttpHeaders = import('http').IncomingHttpHeaders;
+type IncomingMessage = import('http').IncomingMessage;
+type Server = import('http').Server;
+type ServerResponse = import('http').ServerResponse;
+type AddressInfo = import('net').AddressInfo;
+type Socket = import('net').Socket;
 
 // The built credential, as n8n loads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ArgosFacesApi, INSECURE_BASE_URL } = require('../../dist/credentials/ArgosFacesApi.credentials.js') as typeof import('../../credentials/ArgosFacesApi.credentials');
 
-const KEY = 'attacker-review-key-9d41c7';
+const TEST_CREDENTIAL = 'attacker-review-key-9d41c7';
 const FACE = readFileSync(join(IMAGES, 'face.jpg'));
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -193,8 +202,9 @@ class Reuser implements INodeType {
 		version: 1,
 		description: 'test',
 		defaults: { name: 'Reuser' },
-		inputs: ['main'],
-		outputs: ['main'],
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
 		credentials: [{ name: 'argosFacesApi', required: true }],
 		properties: [
 			{ displayName: 'URL', name: 'url', type: 'string', default: '' },
@@ -206,7 +216,7 @@ class Reuser implements INodeType {
 		// The HTTP Request node (v3/v4) with "Predefined Credential Type" uses the legacy helper with
 		// followRedirect on; the current helper follows redirects unless told not to.
 		const response = (this.getNodeParameter('legacy', 0) as boolean)
-			? ((await this.helpers.requestWithAuthentication.call(this, 'argosFacesApi', { method: 'GET', uri: url, json: true, followRedirect: true, followAllRedirects: true, maxRedirects: 21 })) as IDataObject)
+			? ((await requestWithAuthentication(this, 'argosFacesApi', { method: 'GET', uri: url, json: true, followRedirect: true, followAllRedirects: true, maxRedirects: 21 })) as IDataObject)
 			: ((await this.helpers.httpRequestWithAuthentication.call(this, 'argosFacesApi', { method: 'GET', url, json: true })) as IDataObject);
 		return [[{ json: response ?? {} }]];
 	}
@@ -238,10 +248,10 @@ describe('A. a node reusing the credential: a redirect from the Base URL origin 
 		// "Another machine": another origin (other host name, other port) on loopback.
 		const elsewhere = `http://localhost:${collector.port}/collect?via=redirect`;
 		const base = await localServer((_req, res) => res.writeHead(302, { location: elsewhere }).end());
-		const r = await run(reuse(`${base.url}/modules/faces?collectionId=x`, legacy), reuserOptions, base.url, KEY);
+		const r = await run(reuse(`${base.url}/modules/faces?collectionId=x`, legacy), reuserOptions, base.url, TEST_CREDENTIAL);
 		// The Base URL origin itself gets the key (that is what the credential is for) …
 		expect(base.seen).toHaveLength(1);
-		expect(base.seen[0].headers['x-api-key']).toBe(KEY);
+		expect(base.seen[0].headers['x-api-key']).toBe(TEST_CREDENTIAL);
 		// … the 3xx is the reusing node's answer, not a hop: nothing reaches the other origin.
 		expect(r.status).toBe('error');
 		expect(collector.seen).toEqual([]);
@@ -251,8 +261,8 @@ describe('A. a node reusing the credential: a redirect from the Base URL origin 
 	it("the credential's own Test button (n8n-core's RoutingNode): now does not follow it, the key never reaches the other origin, and the test does not pass", async () => {
 		const collector = await localServer((_req, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"errorCode":6024}'));
 		const base = await localServer((_req, res) => res.writeHead(302, { location: `http://localhost:${collector.port}/collect` }).end());
-		const result = await engine.testCredential('argosFacesApi', { apiKey: KEY, baseUrl: base.url });
-		expect(base.seen[0].headers['x-api-key']).toBe(KEY);
+		const result = await engine.testCredential('argosFacesApi', { apiKey: TEST_CREDENTIAL, baseUrl: base.url });
+		expect(base.seen[0].headers['x-api-key']).toBe(TEST_CREDENTIAL);
 		expect(collector.seen).toEqual([]);
 		expect(result.status).not.toBe('OK');
 	});
@@ -260,7 +270,7 @@ describe('A. a node reusing the credential: a redirect from the Base URL origin 
 	it('HELD: the node itself never follows it (control)', async () => {
 		const collector = await localServer((_req, res) => res.end('{}'));
 		const base = await localServer((_req, res) => res.writeHead(302, { location: `http://localhost:${collector.port}/collect` }).end());
-		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x' }, [{}]), {}, base.url, KEY);
+		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x' }, [{}]), {}, base.url, TEST_CREDENTIAL);
 		expect(r.error?.message).toMatch(/redirect \(HTTP 302\)/);
 		expect(collector.seen).toEqual([]);
 	});
@@ -285,11 +295,11 @@ describe('B. with HTTP_PROXY set, a loopback http Base URL sends the key in clea
 			// Not fixed by design: n8n's proxy settings decide the route; the administrator must list loopback in
 			// NO_PROXY. README "Install in n8n" (the Base URL rule) — NOTE: the README on this branch has no HTTP_PROXY/NO_PROXY warning yet.
 			undo = proxyEnv({ http: proxy.url });
-			const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, [{}]), {}, baseUrl, KEY);
+			const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, [{}]), {}, baseUrl, TEST_CREDENTIAL);
 			expect(r.status).toBe('success');
 			expect(proxy.seen).toHaveLength(1);
 			expect(proxy.seen[0].url).toMatch(new RegExp(`^${baseUrl.replace(/[[\]]/g, '\\$&')}/modules/faces\\?`));
-			expect(proxy.seen[0].headers['x-api-key']).toBe(KEY);
+			expect(proxy.seen[0].headers['x-api-key']).toBe(TEST_CREDENTIAL);
 			// Only the proxy was connected to.
 			expect(wire.attempts).toEqual([proxy.url.slice('http://'.length)]);
 		},
@@ -299,20 +309,20 @@ describe('B. with HTTP_PROXY set, a loopback http Base URL sends the key in clea
 	it('KNOWN LIMIT — the credential test (Test button) does the same', async () => {
 		undo = proxyEnv({ http: proxy.url });
 		proxy.answer = (_url, res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"errorCode":6024}');
-		await engine.testCredential('argosFacesApi', { apiKey: KEY, baseUrl: 'http://127.0.0.1:8787' });
-		expect(proxy.seen.map((s) => s.headers['x-api-key'])).toEqual([KEY]);
+		await engine.testCredential('argosFacesApi', { apiKey: TEST_CREDENTIAL, baseUrl: 'http://127.0.0.1:8787' });
+		expect(proxy.seen.map((s) => s.headers['x-api-key'])).toEqual([TEST_CREDENTIAL]);
 	});
 
 	it('HELD: the default https Base URL goes through the proxy as a CONNECT tunnel: the proxy never sees the key', async () => {
 		undo = proxyEnv({ http: proxy.url, https: proxy.url });
-		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, [{}]), {}, 'https://idverify-api.argosidentity.com', KEY);
+		const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, [{}]), {}, 'https://idverify-api.argosidentity.com', TEST_CREDENTIAL);
 		// The proxy refused the tunnel; https-proxy-agent hands its 403 on as the answer (ACCESS_DENIED, fatal).
 		expect(r.error?.message).toBe('ARGOS refused access (HTTP 403)');
 		expect(proxy.connects.map((c) => c.url)).toEqual(['idverify-api.argosidentity.com:443']);
-		expect(JSON.stringify(proxy.connects)).not.toContain(KEY);
+		expect(JSON.stringify(proxy.connects)).not.toContain(TEST_CREDENTIAL);
 		expect(proxy.seen).toEqual([]);
 		expect(wire.stopped).toEqual([]);
-		expect(r.serialized).not.toContain(KEY);
+		expect(r.serialized).not.toContain(TEST_CREDENTIAL);
 	});
 
 	it('HELD: with NO_PROXY=127.0.0.1,localhost the loopback Base URL is reached directly', async () => {
@@ -407,19 +417,19 @@ describe('D. a redirect from an image host to the ARGOS Base URL carries no key'
 		const direct = `${base.url}/modules/faces`;
 		const viaRedirect = `http://images.example/r?to=${encodeURIComponent(`${base.url}/modules/faces`)}`;
 		const parameters = { resource: 'faceLiveness', operation: 'check', imageSource: 'url', imageUrl: '={{ $json.url }}', options: { maxRetries: 0 } };
-		const r = await run(argosWorkflow(parameters, [{ json: { url: direct } }, { json: { url: viaRedirect } }]), {}, base.url, KEY);
+		const r = await run(argosWorkflow(parameters, [{ json: { url: direct } }, { json: { url: viaRedirect } }]), {}, base.url, TEST_CREDENTIAL);
 		expect(r.status).toBe('success');
 		expect(imageGets()).toHaveLength(2);
 		for (const get of imageGets()) expect(get.headers['x-api-key']).toBeUndefined();
 		// The liveness calls themselves carry it (control).
-		expect(base.seen.filter((s) => s.method === 'POST').map((s) => s.headers['x-api-key'])).toEqual([KEY, KEY]);
+		expect(base.seen.filter((s) => s.method === 'POST').map((s) => s.headers['x-api-key'])).toEqual([TEST_CREDENTIAL, TEST_CREDENTIAL]);
 	});
 
 	it('HELD: as a tool with Allow Private Image Hosts on, the same', async () => {
 		const { answer } = await callAsTool(
 			liveness({ allowPrivateImageHosts: true }),
 			{ selfieUrl: `http://images.example/r?to=${encodeURIComponent(`${base.url}/modules/faces`)}` },
-			(wf, o) => run(wf, o, base.url, KEY),
+			(wf, o) => run(wf, o, base.url, TEST_CREDENTIAL),
 		);
 		expect(answer).toHaveLength(1);
 		expect(imageGets()).toHaveLength(1);
@@ -575,11 +585,11 @@ describe('G. the key in run data or logs when a reusing node fails', () => {
 		['legacy helper (HTTP Request node)', true],
 	])('HELD (%s): a 500 from the Base URL fails the run; the key is not in the run data nor the logs', async (_label, legacy) => {
 		const base = await localServer((_req, res) => res.writeHead(500, { 'content-type': 'application/json' }).end('{"message":"boom"}'));
-		const r = await run(reuse(`${base.url}/modules/faces`, legacy), reuserOptions, base.url, KEY);
+		const r = await run(reuse(`${base.url}/modules/faces`, legacy), reuserOptions, base.url, TEST_CREDENTIAL);
 		expect(r.status).toBe('error');
-		expect(base.seen[0].headers['x-api-key']).toBe(KEY);
-		expect(r.serialized).not.toContain(KEY);
-		expect(r.logs.join('\n')).not.toContain(KEY);
+		expect(base.seen[0].headers['x-api-key']).toBe(TEST_CREDENTIAL);
+		expect(r.serialized).not.toContain(TEST_CREDENTIAL);
+		expect(r.logs.join('\n')).not.toContain(TEST_CREDENTIAL);
 	});
 
 	it('HELD: the node\'s own failures (connection refused, reset, 500, redirect, cut body) never carry the key', async () => {
@@ -600,13 +610,13 @@ describe('G. the key in run data or logs when a reusing node fails', () => {
 		for (const baseUrl of bases) {
 			for (const asTool of [false, true]) {
 				if (asTool) {
-					const { run: r } = await callAsTool({ resource: 'face', operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, {}, (wf, o) => run(wf, o, baseUrl, KEY));
-					expect(r.serialized).not.toContain(KEY);
-					expect(r.logs.join('\n')).not.toContain(KEY);
+					const { run: r } = await callAsTool({ resource: 'face', operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, {}, (wf, o) => run(wf, o, baseUrl, TEST_CREDENTIAL));
+					expect(r.serialized).not.toContain(TEST_CREDENTIAL);
+					expect(r.logs.join('\n')).not.toContain(TEST_CREDENTIAL);
 				} else {
-					const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, [{}]), {}, baseUrl, KEY);
-					expect(r.serialized).not.toContain(KEY);
-					expect(r.logs.join('\n')).not.toContain(KEY);
+					const r = await run(argosWorkflow({ operation: 'getAll', collectionId: 'col_x', options: { maxRetries: 0 } }, [{}]), {}, baseUrl, TEST_CREDENTIAL);
+					expect(r.serialized).not.toContain(TEST_CREDENTIAL);
+					expect(r.logs.join('\n')).not.toContain(TEST_CREDENTIAL);
 				}
 			}
 		}
@@ -617,7 +627,7 @@ describe('H. the credential\'s origin check (authenticate, as n8n calls it)', ()
 	const credential = new ArgosFacesApi();
 	const authenticate = credential.authenticate as unknown as (c: IDataObject, o: IHttpRequestOptions & { uri?: string }) => Promise<IHttpRequestOptions>;
 	const keyOf = async (baseUrl: string, options: IHttpRequestOptions & { uri?: string }) =>
-		((await authenticate({ apiKey: KEY, baseUrl }, options)).headers as IDataObject | undefined)?.['x-api-key'];
+		((await authenticate({ apiKey: TEST_CREDENTIAL, baseUrl }, options)).headers as IDataObject | undefined)?.['x-api-key'];
 
 	// A plain-http Base URL to another machine, asked for its own origin: the credential now throws its reason
 	// (INSECURE_BASE_URL) instead of sending the request without the key — either way, no key.
@@ -629,7 +639,7 @@ describe('H. the credential\'s origin check (authenticate, as n8n calls it)', ()
 		['http://localhost%2F@evil.example', 'http://evil.example/modules/faces'],
 		['http://evil.example', 'http://evil.example/modules/faces'],
 	])('HELD: Base URL %s, request to %s: no key (refused with the plain-http reason)', async (baseUrl, url) => {
-		await expect(authenticate({ apiKey: KEY, baseUrl }, { url })).rejects.toThrow(INSECURE_BASE_URL);
+		await expect(authenticate({ apiKey: TEST_CREDENTIAL, baseUrl }, { url })).rejects.toThrow(INSECURE_BASE_URL);
 	});
 
 	it.each<[string, string]>([
@@ -655,14 +665,14 @@ describe('H. the credential\'s origin check (authenticate, as n8n calls it)', ()
 		// A reusing HTTP Request node with "Ignore SSL Issues" or its own Proxy option still gets the key: the
 		// origin is right, the channel is not. Not reachable by an agent unless the workflow exposes those options.
 		const to = 'https://idverify-api.argosidentity.com/modules/faces';
-		expect(await keyOf('https://idverify-api.argosidentity.com', { url: to, skipSslCertificateValidation: true })).toBe(KEY);
-		expect(await keyOf('https://idverify-api.argosidentity.com', { url: to, proxy: { host: 'proxy.evil.example', port: 8080, protocol: 'http' } })).toBe(KEY);
-		expect(await keyOf('http://127.0.0.1:8787', { url: 'http://127.0.0.1:8787/modules/faces', proxy: { host: 'proxy.evil.example', port: 8080, protocol: 'http' } })).toBe(KEY);
+		expect(await keyOf('https://idverify-api.argosidentity.com', { url: to, skipSslCertificateValidation: true })).toBe(TEST_CREDENTIAL);
+		expect(await keyOf('https://idverify-api.argosidentity.com', { url: to, proxy: { host: 'proxy.evil.example', port: 8080, protocol: 'http' } })).toBe(TEST_CREDENTIAL);
+		expect(await keyOf('http://127.0.0.1:8787', { url: 'http://127.0.0.1:8787/modules/faces', proxy: { host: 'proxy.evil.example', port: 8080, protocol: 'http' } })).toBe(TEST_CREDENTIAL);
 		// The redirect of block A (was: nothing in the options kept n8n from following a 3xx with the key): now
 		// every request that carries the key has redirects off, for both of n8n's request helpers, whatever the caller asked.
 		const asked = { url: to, followRedirect: true, followAllRedirects: true, disableFollowRedirect: false } as IHttpRequestOptions;
-		const out = (await authenticate({ apiKey: KEY, baseUrl: 'https://idverify-api.argosidentity.com' }, asked)) as IHttpRequestOptions & IDataObject;
-		expect((out.headers as IDataObject)['x-api-key']).toBe(KEY);
+		const out = (await authenticate({ apiKey: TEST_CREDENTIAL, baseUrl: 'https://idverify-api.argosidentity.com' }, asked)) as IHttpRequestOptions & IDataObject;
+		expect((out.headers as IDataObject)['x-api-key']).toBe(TEST_CREDENTIAL);
 		expect(out).toMatchObject({ disableFollowRedirect: true, followRedirect: false, followAllRedirects: false });
 	});
 });

@@ -8,14 +8,19 @@
  * the fixed, safe behaviour and say so in their names; "HELD —" tests assert the safe behaviour the node
  * showed; "KNOWN LIMIT —" tests assert what the node deliberately still does, with a pointer to the README.
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { Socket } from 'net';
+import { clearInterval, clearTimeout, http, setInterval, setTimeout } from '../support/builtins';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
 import { argosWorkflow, errorOf, type FixtureItem, image, outputsOf } from './helpers';
+
+const { createServer, request: httpRequest } = http;
+type IncomingMessage = import('http').IncomingMessage;
+type Server = import('http').Server;
+type ServerResponse = import('http').ServerResponse;
+type Socket = import('net').Socket;
 
 // ---------------------------------------------------------------------------------------------------------
 // Loopback servers
@@ -140,11 +145,11 @@ async function lyingProxy(opts: {
 // ---------------------------------------------------------------------------------------------------------
 // Engine runs
 
-const KEY = 'review-network-key-93kd0';
+const TEST_CREDENTIAL = 'review-network-key-93kd0';
 let sb: Sandbox;
 const runs: EngineRun[] = [];
 
-async function run(workflow: WorkflowJson, baseUrl: string, apiKey = KEY, options: RunOptions = {}): Promise<EngineRun> {
+async function run(workflow: WorkflowJson, baseUrl: string, apiKey = TEST_CREDENTIAL, options: RunOptions = {}): Promise<EngineRun> {
 	const r = await engine.runWorkflow(workflow, { credentials: { argosFacesApi: { apiKey, baseUrl } }, binaryMode: 'default', ...options });
 	runs.push(r);
 	return r;
@@ -188,7 +193,7 @@ afterAll(async () => {
 	await engine.shutdown();
 	for (const r of runs) {
 		expect(r.serialized).not.toContain(sb.apiKey);
-		expect(r.serialized).not.toContain(KEY);
+		expect(r.serialized).not.toContain(TEST_CREDENTIAL);
 	}
 });
 
@@ -679,7 +684,7 @@ describe('Timeout (S) bounds an answer whose body trickles', () => {
 		const server = await localServer(trickle(5000, { result: { liveness_score: 90 } }));
 		let cancelledAt = 0;
 		const cancelOn = new Promise<void>((resolve) => setTimeout(() => ((cancelledAt = Date.now()), resolve()), 1000));
-		await run(argosWorkflow(liveness({ timeout: 1 }), [{ binary: image('face.jpg') }]), server.url, KEY, { cancelOn });
+		await run(argosWorkflow(liveness({ timeout: 1 }), [{ binary: image('face.jpg') }]), server.url, TEST_CREDENTIAL, { cancelOn });
 		const deadline = Date.now() + 8000;
 		while (server.socketClosedAt[0] === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 		expect(cancelledAt).toBeGreaterThan(0);
