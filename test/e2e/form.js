@@ -300,7 +300,8 @@ function formSteps({ version, get, step, ctx, log = () => {}, runDir }) {
 		const error = out.failed[0].json.error;
 		assert.match(`${error.message} ${error.description ?? ''}`, /Selfie_0/, `the error must name the candidates: ${JSON.stringify(error)}`);
 		assert.match(`${error.message} ${error.description ?? ''}`, /Selfie_1/, `the error must name the candidates: ${JSON.stringify(error)}`);
-		assert.equal(r.ending.message, error.applicantMessage || error.message);
+		assert.ok(r.ending.message.startsWith(error.applicantMessage || error.message), `the page must show the node's applicant message: ${r.ending.message}`);
+		assert.deepEqual(r.ending.links, [{ href: '/form/argos-faces-enrol', text: 'Send another photo' }], 'the rejection page leads back to the form');
 		assert.equal(sandboxAdds(ctx.sandbox), addsBefore, 'no add request for an ambiguous submission');
 		assert.equal(facesIn(ctx.sandbox, collectionId).length, facesBefore);
 		log(`n8n ${version}: two files -> "${r.ending.title}": ${r.ending.message} (${error.code})`);
