@@ -171,8 +171,29 @@ async function queue(_sandboxProcess, opts = {}) {
 			const seqQueue = await burst(cluster, d.webhookPath, d.collectionId, o.seqN, 1, 'seq-queue');
 			result.overhead = { queueRoundTripMs: summarize(seqQueue.roundTripsMs, 0) };
 
-			if (o.kill) {
-				const k = await workerKillExperiment({ cluster, sandbox, credentials: d.credentials, sampleImage, log: (m) => log(`queue: ${m}`) });
+		} finally {
+			await cluster.stop();
+			cluster.removeData(); // the database files; the logs stay in the run folder when it is kept
+		}
+
+		// The worker-kill experiment gets a cluster of its own, as in npm run test:queue: on the measuring
+		// cluster, after ~1,500 executions and the worker restarts of the runs above, its executions finished
+		// without being held by the delayed adds (seen 2026-12-05), and the experiment could not kill a worker
+		// in the middle of them.
+		if (o.kill) {
+			const killCluster = new QueueCluster({
+				runDir: path.join(runDir, 'kill'),
+				installs,
+				tgz: pack.tgz,
+				workers: 2,
+				workerConcurrency: maxC,
+				env: { QUEUE_WORKER_LOCK_DURATION: '20000', QUEUE_WORKER_LOCK_RENEW_TIME: '5000', QUEUE_WORKER_STALLED_INTERVAL: '10000' },
+				log: (m) => log(`kill: ${m}`),
+			});
+			try {
+				await killCluster.start();
+				const credentials = await sc.createCredentials(killCluster, sandbox);
+				const k = await workerKillExperiment({ cluster: killCluster, sandbox, credentials, sampleImage, log: (m) => log(`queue: ${m}`) });
 				result.workerKill = {
 					n8n: k.n8n,
 					settings: k.settings,
@@ -181,10 +202,10 @@ async function queue(_sandboxProcess, opts = {}) {
 					n8nRetry: k.retried.map((r) => (r.error ? 'refused' : r.status)),
 					durationS: k.durationS,
 				};
+			} finally {
+				await killCluster.stop();
+				killCluster.removeData();
 			}
-		} finally {
-			await cluster.stop();
-			cluster.removeData(); // the database files; the logs stay in the run folder when it is kept
 		}
 
 		try {
