@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { type Sandbox, type SampleImageOptions } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
-import { argosWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile, sentImages, sha, TYPE } from './helpers';
+import { argosWorkflow, chainWorkflow, errorOf, type FixtureItem, outputsOf, sandboxPerFile, sentImages, sha } from './helpers';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
@@ -23,30 +23,12 @@ const STEPS: Array<[string, IDataObject]> = [
 	['Enrol', { resource: 'face', operation: 'add', userName: '={{ $("Items").item.json.name }}' }],
 ];
 
-function chainWorkflow(items: FixtureItem[], collectionId: string): WorkflowJson {
-	const connections: WorkflowJson['connections'] = {
-		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-		Items: { main: [[{ node: STEPS[0][0], type: 'main', index: 0 }]] },
-	};
-	STEPS.slice(1).forEach(([name], i) => {
-		connections[STEPS[i][0]] = { main: [[{ node: name, type: 'main', index: 0 }]] };
-	});
-	return {
-		name: 'onboarding chain',
-		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
-			{ name: 'Items', type: 'argosTest.fixtureItems', parameters: { items } },
-			...STEPS.map(([name, parameters]) => ({
-				name,
-				type: TYPE,
-				typeVersion: 1,
-				parameters: { ...parameters, ...(parameters.operation === 'add' && { collectionId }) },
-				credentials: { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } },
-			})),
-		],
-		connections,
-	};
-}
+const chain = (items: FixtureItem[], collectionId: string): WorkflowJson =>
+	chainWorkflow(
+		'onboarding chain',
+		items,
+		STEPS.map(([name, parameters]) => [name, { ...parameters, ...(parameters.operation === 'add' && { collectionId }) }]),
+	);
 
 const APPLICANTS: Array<{ name: string; selfie: SampleImageOptions; id: SampleImageOptions; ends: string }> = [
 	{ name: 'pat', selfie: { faceKey: 'pat' }, id: { faceKey: 'pat', format: 'png' }, ends: 'Enrol' },
@@ -65,7 +47,7 @@ describe('a check passes its files on to the next step', () => {
 				idPortrait: { base64: files[i].id.toString('base64'), fileName: `${a.name}-id.png`, mimeType: 'image/png' },
 			},
 		}));
-		const r = await engine.runWorkflow(chainWorkflow(items, sb.collections.demo), {
+		const r = await engine.runWorkflow(chain(items, sb.collections.demo), {
 			credentials: { argosFacesApi: { apiKey: sb.apiKey, baseUrl: sb.url } },
 			binaryMode,
 		});

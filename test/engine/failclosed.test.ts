@@ -7,19 +7,15 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { type Sandbox } from '../../sandbox';
-import type { EngineRun, WorkflowJson } from '../harness/engine';
-import { argosWorkflow, CHAIN, errorOf, exampleChain, type FixtureItem, MODES, type Mode, outputsOf, runInMode, sandboxPerFile, sentImages, sha } from './helpers';
+import type { EngineRun } from '../harness/engine';
+import { argosWorkflow, CHAIN, errorOf, exampleChain, type FixtureItem, MODES, outputsOf, sandboxPerFile, sandboxRunner, sentImages, sha } from './helpers';
 import { startImageHost, type ImageHost } from './imageServer';
 
 let sb: Sandbox;
 const runs: EngineRun[] = [];
 sandboxPerFile(runs, (started) => (sb = started));
 
-async function run(workflow: WorkflowJson, mode: Mode = 'default'): Promise<EngineRun> {
-	const r = await runInMode(workflow, mode, { argosFacesApi: { apiKey: sb.apiKey, baseUrl: sb.url } });
-	runs.push(r);
-	return r;
-}
+const run = sandboxRunner(runs, () => sb);
 
 const file = (bytes: Buffer, fileName: string, mimeType = 'image/jpeg') => ({ base64: bytes.toString('base64'), fileName, mimeType });
 const selfieOf = (who: string) => sb.sampleImage({ faceKey: who });

@@ -99,27 +99,46 @@ export async function runInMode(workflow: WorkflowJson, mode: Mode, credentials:
 	return await engine.runWorkflow({ ...workflow, settings: settings as never }, { credentials, binaryMode: mode === 'combined' ? 'filesystem' : mode });
 }
 
+/** Runs a workflow against this file's sandbox in a binary mode, keeping the run for sandboxPerFile's checks. */
+export function sandboxRunner(runs: EngineRun[], sandbox: () => Sandbox): (workflow: WorkflowJson, mode?: Mode) => Promise<EngineRun> {
+	return async (workflow, mode = 'default') => {
+		const sb = sandbox();
+		const r = await runInMode(workflow, mode, { argosFacesApi: { apiKey: sb.apiKey, baseUrl: sb.url } });
+		runs.push(r);
+		return r;
+	};
+}
+
 const EXAMPLE = JSON.parse(readFileSync(repoPath('examples/full-onboarding.workflow.json'), 'utf8')) as WorkflowJson;
 /** The README's chain, in the example's order. */
 export const CHAIN = ['Selfie Liveness', 'Selfie vs ID Portrait', 'ID Document Liveness', 'Enrol Face'];
 
-/** The four Argos Faces nodes of the full onboarding example, parameters as committed, fed by fixture items. */
-export function exampleChain(items: FixtureItem[], collectionId: string, userName = "={{ $('Items').item.json.name }}"): WorkflowJson {
-	const nodes = CHAIN.map((name) => {
-		const node = EXAMPLE.nodes.find((n) => n.name === name)!;
-		const parameters = { ...node.parameters } as IDataObject;
-		// The example names applicants by the file it read; here the item says who it is.
-		if (parameters.operation === 'add') Object.assign(parameters, { userName, collectionId });
-		return { ...node, parameters, credentials: { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } } };
-	});
-	const connections: WorkflowJson['connections'] = {
-		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-		Items: { main: [[{ node: CHAIN[0], type: 'main', index: 0 }]] },
-	};
-	CHAIN.slice(1).forEach((name, i) => (connections[CHAIN[i]] = { main: [[{ node: name, type: 'main', index: 0 }]] }));
+/**
+ * Manual Trigger → fixture items → Argos Faces steps, each on the Success output of the one before, all on
+ * one test credential: the shape of every onboarding chain the engine tests run.
+ */
+export function chainWorkflow(name: string, items: FixtureItem[], steps: Array<[string, IDataObject]>): WorkflowJson {
+	const names = steps.map(([step]) => step);
+	const connections: WorkflowJson['connections'] = { Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] } };
+	['Items', ...names].slice(0, -1).forEach((from, i) => (connections[from] = { main: [[{ node: names[i], type: 'main', index: 0 }]] }));
 	return {
-		name: 'README chain',
-		nodes: [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} }, { name: 'Items', type: 'argosTest.fixtureItems', parameters: { items } }, ...nodes],
+		name,
+		nodes: [
+			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
+			{ name: 'Items', type: 'argosTest.fixtureItems', parameters: { items } },
+			...steps.map(([step, parameters]) => ({ name: step, type: TYPE, typeVersion: 1, parameters, credentials: { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } } })),
+		],
 		connections,
 	};
+}
+
+/** The four Argos Faces nodes of the full onboarding example, parameters as committed, fed by fixture items. */
+export function exampleChain(items: FixtureItem[], collectionId: string, userName = "={{ $('Items').item.json.name }}"): WorkflowJson {
+	const steps = CHAIN.map((name): [string, IDataObject] => {
+		const parameters = { ...EXAMPLE.nodes.find((n) => n.name === name)!.parameters } as IDataObject;
+		// The example names applicants by the file it read; here the item says who it is.
+		if (parameters.operation === 'add') Object.assign(parameters, { userName, collectionId });
+		return [name, parameters];
+	});
+	return chainWorkflow('README chain', items, steps);
 }

@@ -15,7 +15,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { type Sandbox } from '../../sandbox';
 import type { EngineRun, WorkflowJson } from '../harness/engine';
-import { argosWorkflow, CHAIN, errorOf, exampleChain, type FixtureItem, MODES, type Mode, outputsOf, runInMode, sandboxPerFile, sentImages, sha, TYPE } from './helpers';
+import { argosWorkflow, CHAIN, chainWorkflow, errorOf, exampleChain, type FixtureItem, MODES, type Mode, outputsOf, sandboxPerFile, sandboxRunner, sentImages, sha } from './helpers';
 
 const { createServer } = http;
 const { readFileSync } = fs;
@@ -26,16 +26,11 @@ let sb: Sandbox;
 const runs: EngineRun[] = [];
 sandboxPerFile(runs, (started) => (sb = started));
 
-async function run(workflow: WorkflowJson, mode: Mode = 'default'): Promise<EngineRun> {
-	const r = await runInMode(workflow, mode, { argosFacesApi: { apiKey: sb.apiKey, baseUrl: sb.url } });
-	runs.push(r);
-	return r;
-}
+const run = sandboxRunner(runs, () => sb);
 
 const file = (bytes: Buffer, fileName: string, mimeType = 'image/jpeg') => ({ base64: bytes.toString('base64'), fileName, mimeType });
 const facesIn = (collectionId: string) => sb.state().collections.find((c) => c.id === collectionId)!.faces;
 const requestsTo = (path: string) => sb.requests().filter((e) => e.path === path);
-const credentials = { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } };
 
 /** The fraudster's own live selfie; the victim's genuine ID photo (its portrait is no live face: spoof). */
 const mallorySelfie = () => sb.sampleImage({ faceKey: 'mallory' });
@@ -94,20 +89,7 @@ function urlChain(collectionId: string, item: FixtureItem): WorkflowJson {
 		[CHAIN[2], { resource: 'idDocument', operation: 'checkLiveness', imageSource: 'url', imageUrl: body('idPhotoUrl') }],
 		[CHAIN[3], { resource: 'face', operation: 'add', collectionId, userName: body('email'), imageSource: 'url', imageUrl: body('selfieUrl') }],
 	];
-	const connections: WorkflowJson['connections'] = {
-		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-		Items: { main: [[{ node: CHAIN[0], type: 'main', index: 0 }]] },
-	};
-	CHAIN.slice(1).forEach((name, i) => (connections[CHAIN[i]] = { main: [[{ node: name, type: 'main', index: 0 }]] }));
-	return {
-		name: 'URL chain',
-		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
-			{ name: 'Items', type: 'argosTest.fixtureItems', parameters: { items: [item] } },
-			...steps.map(([name, parameters]) => ({ name, type: TYPE, typeVersion: 1, parameters, credentials })),
-		],
-		connections,
-	};
+	return chainWorkflow('URL chain', [item], steps);
 }
 
 describe('Image links: a check keeps what it downloaded, and a later step never downloads the same photo again', () => {

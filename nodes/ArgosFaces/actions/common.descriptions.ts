@@ -339,7 +339,7 @@ function toolDownloadRules(this: IExecuteFunctions, itemIndex: number): Pick<Dow
 	if (!asTool) return { refusePrivateHosts: false, withholdFailureCause: false };
 	// The switch that lets links reach private hosts must be the owner's, never the model's to flip.
 	const raw = (this.getNode().parameters.options as IDataObject | undefined)?.allowPrivateImageHosts;
-	if (typeof raw === 'string' && /\$fromAI|\$fromai|fromAI\(/i.test(raw))
+	if (typeof raw === 'string' && /fromAI\b/i.test(raw))
 		throw invalid.call(this, itemIndex, 'options.allowPrivateImageHosts', 'Allow Private Image Hosts', 'set in the node, not filled in by the model ($fromAI)', raw);
 	const allowPrivate = readBoolean.call(this, itemIndex, 'options.allowPrivateImageHosts', 'Allow Private Image Hosts', false);
 	return { refusePrivateHosts: !allowPrivate, withholdFailureCause: true };
