@@ -5,7 +5,10 @@ import * as face from './actions/face/Face.resource';
 import * as faceCompare from './actions/faceCompare/FaceCompare.resource';
 import * as faceLiveness from './actions/faceLiveness/FaceLiveness.resource';
 import * as idDocument from './actions/idDocument/IdDocument.resource';
-import { router } from './actions/router';
+import { makeRouter } from '../shared/router';
+import { FACES } from './product';
+
+const router = makeRouter(FACES, { face, faceLiveness, faceCompare, idDocument });
 
 export class ArgosFaces implements INodeType {
 	description: INodeTypeDescription = {

@@ -9,7 +9,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun, RunOptions, WorkflowJson } from '../harness/engine';
 import { fs, path } from '../support/builtins';
-import { API_ERRORS } from '../../nodes/ArgosFaces/errors';
+import { API_ERRORS } from '../../nodes/shared/errors';
 import { argosWorkflow, errorOf, type FixtureItem, image, IMAGES, outputsOf, sandboxPerFile } from './helpers';
 
 const { readFileSync } = fs;

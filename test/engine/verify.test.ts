@@ -9,8 +9,8 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { type RequestLogEntry, type Sandbox, type SampleImageOptions } from '../../sandbox';
 import * as engine from '../harness/engine';
 import type { EngineRun } from '../harness/engine';
-import { API_ERRORS } from '../../nodes/ArgosFaces/errors';
-import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
+import { API_ERRORS } from '../../nodes/shared/errors';
+import type { OperationName } from '../../nodes/shared/helpers/interfaces';
 import { argosWorkflow, errorOf, type FixtureItem, image, outputsOf, sandboxPerFile } from './helpers';
 
 let sb: Sandbox;

@@ -10,9 +10,9 @@ import {
 	LOCAL_ERRORS,
 	networkError,
 	outcomeUnknown,
-} from '../../nodes/ArgosFaces/errors';
-import { documentSuspected, faceNotDetected, facesDoNotMatch, livenessBelowThreshold, similarityScaleUnknown } from '../../nodes/ArgosFaces/errors/verify';
-import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
+} from '../../nodes/shared/errors';
+import { documentSuspected, faceNotDetected, facesDoNotMatch, livenessBelowThreshold, similarityScaleUnknown } from '../../nodes/shared/errors/verify';
+import type { OperationName } from '../../nodes/shared/helpers/interfaces';
 
 const OPERATIONS: OperationName[] = ['add', 'search', 'getAll', 'deleteFace', 'check', 'compare', 'checkLiveness'];
 

@@ -5,9 +5,9 @@
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { FaceError } from '../../nodes/ArgosFaces/errors';
-import type { DownloadSettings } from '../../nodes/ArgosFaces/transport/download';
-import { downloadImage } from '../../nodes/ArgosFaces/transport/download';
+import { FaceError } from '../../nodes/shared/errors';
+import type { DownloadSettings } from '../../nodes/shared/transport/download';
+import { downloadImage } from '../../nodes/shared/transport/download';
 import { stream } from '../support/builtins';
 
 const { Readable } = stream;

@@ -7,8 +7,8 @@ import {
 	networkError,
 	outcomeUnknown,
 	parseErrorCode,
-} from '../../nodes/ArgosFaces/errors';
-import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
+} from '../../nodes/shared/errors';
+import type { OperationName } from '../../nodes/shared/helpers/interfaces';
 
 const OPERATIONS: OperationName[] = ['add', 'search', 'getAll', 'deleteFace'];
 

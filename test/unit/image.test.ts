@@ -1,6 +1,6 @@
-import { base64ByteLength, imageStructureProblem, parseBase64Input, sniffImageFormat } from '../../nodes/ArgosFaces/helpers/image';
-import { FaceError, localError, MEGABYTE } from '../../nodes/ArgosFaces/errors';
-import { imageFields, imageOptions } from '../../nodes/ArgosFaces/actions/common.descriptions';
+import { base64ByteLength, imageStructureProblem, parseBase64Input, sniffImageFormat } from '../../nodes/shared/helpers/image';
+import { FaceError, localError, MEGABYTE } from '../../nodes/shared/errors';
+import { imageFields, imageOptions } from '../../nodes/shared/descriptions';
 import { fs, repoPath } from '../support/builtins';
 
 const { readFileSync } = fs;

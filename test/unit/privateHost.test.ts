@@ -2,7 +2,7 @@
  * The host check of the tool's image links, on hostnames as the WHATWG URL parser hands them over.
  * Pure: no name is resolved and nothing is contacted.
  */
-import { privateHostKind } from '../../nodes/ArgosFaces/transport/privateHost';
+import { privateHostKind } from '../../nodes/shared/transport/privateHost';
 
 const kindOf = (url: string) => privateHostKind(new URL(url).hostname);
 

@@ -1,5 +1,6 @@
-import { backoffMs, normaliseBaseUrl, parseRetryAfter, RETRY_AFTER_CAP_MS } from '../../nodes/ArgosFaces/transport';
-import { FaceError } from '../../nodes/ArgosFaces/errors';
+import { backoffMs, normaliseBaseUrl, parseRetryAfter, RETRY_AFTER_CAP_MS } from '../../nodes/shared/transport';
+import { FaceError } from '../../nodes/shared/errors';
+import { FACES } from '../../nodes/ArgosFaces/product';
 import { setTimeout } from '../support/builtins';
 
 describe('Base URL rule', () => {
@@ -58,7 +59,7 @@ describe('retry timing', () => {
 
 describe('cancellation', () => {
 	it('stops waiting for Retry-After as soon as the execution is cancelled', async () => {
-		const { ArgosApi } = await import('../../nodes/ArgosFaces/transport');
+		const { ArgosApi } = await import('../../nodes/shared/transport');
 		const controller = new AbortController();
 		let sent = 0;
 		// The smallest stand-in for n8n's execute context: only the HTTP helper, answering 429 with Retry-After 30 s.
@@ -70,7 +71,7 @@ describe('cancellation', () => {
 				},
 			},
 		};
-		const api = new ArgosApi(fn as never, { baseUrl: 'https://x', timeoutSeconds: 30, maxRetries: 3, signal: controller.signal }, 'add');
+		const api = new ArgosApi(fn as never, { product: FACES, baseUrl: 'https://x', timeoutSeconds: 30, maxRetries: 3, signal: controller.signal }, 'add');
 		const started = Date.now();
 		setTimeout(() => controller.abort(), 50);
 		await expect(api.request({ method: 'POST', path: '/modules/faces', body: {} })).rejects.toMatchObject({
@@ -82,7 +83,7 @@ describe('cancellation', () => {
 });
 
 describe('retry classes are a property of the request', () => {
-	const { ArgosApi, kindOf } = jest.requireActual<typeof import('../../nodes/ArgosFaces/transport')>('../../nodes/ArgosFaces/transport');
+	const { ArgosApi, kindOf } = jest.requireActual<typeof import('../../nodes/shared/transport')>('../../nodes/shared/transport');
 
 	it('POST /modules/faces adds, DELETE deletes, a search and GET read', () => {
 		expect(kindOf({ method: 'POST', path: '/modules/faces' })).toBe('add');
@@ -102,7 +103,7 @@ describe('retry classes are a property of the request', () => {
 				},
 			},
 		};
-		return { api: new ArgosApi(fn as never, { baseUrl: 'https://x', timeoutSeconds: 30, maxRetries: 1 }, 'add'), calls };
+		return { api: new ArgosApi(fn as never, { product: FACES, baseUrl: 'https://x', timeoutSeconds: 30, maxRetries: 1 }, 'add'), calls };
 	}
 
 	it.each(['ERR_BAD_RESPONSE', 'ECONNRESET', 'ESOMETHINGNEW', 'ERR_STREAM_PREMATURE_CLOSE'])('%s is ambiguous: an Add is sent once', async (code) => {
@@ -124,7 +125,7 @@ describe('retry classes are a property of the request', () => {
 
 describe('URLs in messages', () => {
 	it('lose user name, password, query and fragment, parsed or not', async () => {
-		const { urlForDisplay } = await import('../../nodes/ArgosFaces/errors');
+		const { urlForDisplay } = await import('../../nodes/shared/errors');
 		expect(urlForDisplay('http://admin:S3CRET@proxy.example.com/?token=T0KEN#x')).toBe('http://proxy.example.com');
 		expect(urlForDisplay('https://u@h.example.com:8443/argos?k=1')).toBe('https://h.example.com:8443/argos');
 		expect(urlForDisplay('http://admin:S3CRET@bad host/?token=T0KEN')).toBe('http://bad host/');

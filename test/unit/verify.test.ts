@@ -3,10 +3,10 @@ import { compareFailure, normaliseCompare } from '../../nodes/ArgosFaces/actions
 import { type AnswerNumber, decideScale, toFraction } from '../../nodes/ArgosFaces/actions/faceCompare/scale';
 import { normaliseLiveness } from '../../nodes/ArgosFaces/actions/faceLiveness/check.operation';
 import { normaliseDocument, readPipelines } from '../../nodes/ArgosFaces/actions/idDocument/checkLiveness.operation';
-import { API_ERRORS, FaceError, fromApiResponse } from '../../nodes/ArgosFaces/errors';
-import { FACE_ID_ERRORS } from '../../nodes/ArgosFaces/errors/faceId';
-import { VERIFY_ERRORS } from '../../nodes/ArgosFaces/errors/verify';
-import type { OperationName } from '../../nodes/ArgosFaces/helpers/interfaces';
+import { API_ERRORS, FaceError, fromApiResponse } from '../../nodes/shared/errors';
+import { FACE_ID_ERRORS } from '../../nodes/shared/errors/faceId';
+import { VERIFY_ERRORS } from '../../nodes/shared/errors/verify';
+import type { OperationName } from '../../nodes/shared/helpers/interfaces';
 
 const VERIFY_OPERATIONS: OperationName[] = ['check', 'compare', 'checkLiveness'];
 const DOCUMENTED = [1000, 1001, 1003, 1005, 1007, 1008, 1009, 1010, 1016, 1017];

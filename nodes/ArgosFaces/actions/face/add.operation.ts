@@ -2,9 +2,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { sleep, updateDisplayOptions } from 'n8n-workflow';
 
-import type { AddFaceResponse, FaceListResponse, SearchMatch, SearchOutput } from '../../helpers/interfaces';
-import type { ArgosApi } from '../../transport';
-import { cancelled, FaceError, invalidResponse, localError, outcomeUnknown } from '../../errors';
+import type { AddFaceResponse, FaceListResponse, SearchMatch, SearchOutput } from '../../../shared/helpers/interfaces';
+import type { ArgosApi } from '../../../shared/transport';
+import { cancelled, FACE_LOST_ANSWER, FaceError, invalidResponse, localError, outcomeUnknown } from '../../../shared/errors';
 import {
 	collectionIdField,
 	imageFields,
@@ -17,7 +17,7 @@ import {
 	requestOptions,
 	requiredText,
 	toNumber,
-} from '../common.descriptions';
+} from '../../../shared/descriptions';
 import { searchFace } from './search.operation';
 
 const properties: INodeProperties[] = [
@@ -51,7 +51,7 @@ export const description = updateDisplayOptions({ show: { resource: ['face'], op
 function toOutput(body: AddFaceResponse & IDataObject, collectionId: string, userName: string): IDataObject {
 	const faceId = pick(body, 'faceId', 'face_id');
 	// A 2xx without a faceId: the face may exist now, but we cannot say which it is.
-	if (!faceId) throw new FaceError(outcomeUnknown({ ...invalidResponse(200), message: 'ARGOS answered without a faceId' }, 'add'));
+	if (!faceId) throw new FaceError(outcomeUnknown({ ...invalidResponse(200), message: 'ARGOS answered without a faceId' }));
 	const option = (body.option && typeof body.option === 'object' ? body.option : {}) as IDataObject;
 	const output: IDataObject = { faceId, metaFaceId: pick(body, 'metaFaceId', 'meta_face_id'), collectionId, userName };
 	// Old docs put livenessScore beside `option`, new ones inside it; casing differs between endpoints.
@@ -164,7 +164,7 @@ async function findAfterLostAdd(api: ArgosApi, collectionId: string, userName: s
 			() => api.signal?.aborted === true,
 			() => true,
 		);
-		if (stopped) throw new FaceError({ ...cancelled('add'), attempts: api.attempts });
+		if (stopped) throw new FaceError({ ...cancelled(FACE_LOST_ANSWER.add), attempts: api.attempts });
 		// A search that fails is no answer either way: keep looking until the window ends. No retries within
 		// a search, so the window is overrun by at most one search (itself bounded by Timeout).
 		const found = await searchFace(api, collectionId, userName, faceImage, { maxRetries: 0 }).catch(() => undefined);

@@ -2,10 +2,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { ArgosApi } from '../../transport';
-import { FaceError, localError } from '../../errors';
-import type { FaceListResponse } from '../../helpers/interfaces';
-import { collectionIdField, optionsCollection, pick, requestOptions, requiredText } from '../common.descriptions';
+import type { ArgosApi } from '../../../shared/transport';
+import { FaceError, localError } from '../../../shared/errors';
+import type { FaceListResponse } from '../../../shared/helpers/interfaces';
+import { collectionIdField, optionsCollection, pick, requestOptions, requiredText } from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	collectionIdField,

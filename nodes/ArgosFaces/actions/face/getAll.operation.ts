@@ -2,9 +2,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { FaceListResponse } from '../../helpers/interfaces';
-import type { ArgosApi } from '../../transport';
-import { FaceError, invalidResponse, localError } from '../../errors';
+import type { FaceListResponse } from '../../../shared/helpers/interfaces';
+import type { ArgosApi } from '../../../shared/transport';
+import { FaceError, invalidResponse, localError } from '../../../shared/errors';
 import {
 	collectionIdField,
 	optionsCollection,
@@ -16,7 +16,7 @@ import {
 	requestOptions,
 	requiredText,
 	toNumber,
-} from '../common.descriptions';
+} from '../../../shared/descriptions';
 
 export const PAGE_SIZE = 50;
 /** Bounds requests and memory when a server pages without end: 1,000 pages are 50,000 faces. */

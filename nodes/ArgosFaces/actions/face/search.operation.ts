@@ -2,9 +2,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { SearchMatch, SearchOutput, SearchResponse } from '../../helpers/interfaces';
-import { FaceError, invalidResponse } from '../../errors';
-import type { ArgosApi } from '../../transport';
+import type { SearchMatch, SearchOutput, SearchResponse } from '../../../shared/helpers/interfaces';
+import { FaceError, invalidResponse } from '../../../shared/errors';
+import type { ArgosApi } from '../../../shared/transport';
 import {
 	collectionIdField,
 	imageFields,
@@ -16,7 +16,7 @@ import {
 	requestOptions,
 	requiredText,
 	toNumber,
-} from '../common.descriptions';
+} from '../../../shared/descriptions';
 
 const properties: INodeProperties[] = [
 	collectionIdField,

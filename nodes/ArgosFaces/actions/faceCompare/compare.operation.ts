@@ -8,10 +8,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { FaceError, invalidResponse, localError } from '../../errors';
-import { faceNotDetected, facesDoNotMatch, similarityScaleUnknown } from '../../errors/verify';
-import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
-import type { ArgosApi } from '../../transport';
+import { FaceError, invalidResponse, localError } from '../../../shared/errors';
+import { faceNotDetected, facesDoNotMatch, similarityScaleUnknown } from '../../../shared/errors/verify';
+import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../../shared/helpers/image';
+import type { ArgosApi } from '../../../shared/transport';
 import {
 	firstPresent,
 	forImage,
@@ -26,7 +26,7 @@ import {
 	thresholdOption,
 	toNumber,
 	type WithFiles,
-} from '../common.descriptions';
+} from '../../../shared/descriptions';
 import type { AnswerNumber, ScaleDecision, SimilarityScale, SimilarityScaleOption } from './scale';
 import { decideScale, SCALE_LABELS, SIMILARITY_SCALES, toFraction, voteOf } from './scale';
 

@@ -4,7 +4,7 @@
  * judged alone: every number of the answer that shares its scale votes, and an answer that does not show its
  * scale never passes (a wrong guess towards 0–1 would let a stranger through).
  */
-import type { ScaleProblem } from '../../errors/verify';
+import type { ScaleProblem } from '../../../shared/errors/verify';
 
 export type SimilarityScale = 'fraction' | 'percent';
 export type SimilarityScaleOption = 'auto' | SimilarityScale;

@@ -6,9 +6,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { FaceError, invalidResponse } from '../../errors';
-import { livenessBelowThreshold } from '../../errors/verify';
-import type { ArgosApi } from '../../transport';
+import { FaceError, invalidResponse } from '../../../shared/errors';
+import { livenessBelowThreshold } from '../../../shared/errors/verify';
+import type { ArgosApi } from '../../../shared/transport';
 import {
 	imageFields,
 	imageOptions,
@@ -22,7 +22,7 @@ import {
 	thresholdOption,
 	toNumber,
 	type WithFiles,
-} from '../common.descriptions';
+} from '../../../shared/descriptions';
 
 export const MIN_LIVENESS_SCORE = 50;
 

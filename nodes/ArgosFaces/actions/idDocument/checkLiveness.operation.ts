@@ -7,10 +7,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { FaceError, invalidResponse, localError } from '../../errors';
-import { documentSuspected } from '../../errors/verify';
-import type { ArgosApi } from '../../transport';
-import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
+import { FaceError, invalidResponse, localError } from '../../../shared/errors';
+import { documentSuspected } from '../../../shared/errors/verify';
+import type { ArgosApi } from '../../../shared/transport';
+import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../../shared/helpers/image';
 import {
 	firstPresent,
 	forImage,
@@ -26,7 +26,7 @@ import {
 	thresholdOption,
 	toNumber,
 	type WithFiles,
-} from '../common.descriptions';
+} from '../../../shared/descriptions';
 
 export const MIN_DOCUMENT_SCORE = 61;
 

@@ -138,10 +138,9 @@ export const LOCAL_ERRORS = {
 		message: d.reason,
 		description: d.description ?? 'Check the node parameters and the expressions they use for this item.',
 	}),
-	BASE_URL_INVALID: (d: { baseUrl: string }) => ({
+	BASE_URL_INVALID: (d: { baseUrl: string; credential?: string; fallback?: string }) => ({
 		message: `The Base URL "${d.baseUrl}" is not a valid URL`,
-		description:
-			'Open the Argos Faces API credential and set Base URL to https://idverify-api.argosidentity.com (or your sandbox address).',
+		description: `Open the ${d.credential ?? 'Argos Faces API'} credential and set Base URL to ${d.fallback ?? 'https://idverify-api.argosidentity.com'} (or your sandbox address).`,
 	}),
 	BASE_URL_INSECURE: (d: { baseUrl: string }) => ({
 		message: `The Base URL "${d.baseUrl}" uses plain http:// to a host that is not this machine`,
@@ -152,9 +151,33 @@ export const LOCAL_ERRORS = {
 		message: 'The execution was cancelled before this item finished',
 		description: 'Run the workflow again for this item.',
 	}),
-	LIST_NOT_ENDING: (d: { pages: number; reason: string }) => ({
+	LIST_NOT_ENDING: (d: { pages: number; reason: string; narrower?: string }) => ({
 		message: `Get Many stopped after ${d.pages} pages: ${d.reason}`,
+		description: `ARGOS (or a proxy in front of it) did not page the way its docs say, so the list could not be completed. Use a Limit, or ${d.narrower ?? '"Filter by Face ID"'}, or check the Base URL; if it persists, report it to ARGOS support.`,
+	}),
+	ENCRYPTED_ANSWER: () => ({
+		message: 'ARGOS answered with an encrypted body ({"data": …})',
 		description:
-			'ARGOS (or a proxy in front of it) did not page the way its docs say, so the list could not be completed. Use a Limit, or "Filter by Face ID", or check the Base URL; if it persists, report it to ARGOS support.',
+			'"Secure Data Transmission" is on for this ID Check project, and this node reads plain JSON only. Turn the option off in the ARGOS dashboard (Project Settings → Security) for the REST API, or use a project without it.',
+	}),
+	SUBMISSION_NOT_FOUND: (d: { submissionId: string }) => ({
+		message: `ARGOS knows no submission "${d.submissionId}"`,
+		description: 'Check the Submission ID: copy it from the ARGOS dashboard or from an earlier node (Get Many, the trigger). IDs are case-sensitive.',
+	}),
+	SUBMISSION_DELETE_NOT_CONFIRMED: (d: { submissionId: string }) => ({
+		message: `ARGOS answered "not found" for ${d.submissionId} after an answer was lost, but the deletion could not be confirmed`,
+		description:
+			'Get still shows the submission with its personal data, or could not be read to check. Run the Delete again (it is harmless if the submission is gone) and check it with Get.',
+		outcomeUnknown: true,
+		retryable: true,
+	}),
+	NOTHING_TO_UPDATE: () => ({
+		message: 'Nothing to update: no new status and no field',
+		description: 'Choose a new status or add at least one field under "Fields to Update". Nothing was sent.',
+	}),
+	SUBMISSION_IMAGE_UNREADABLE: (d: { type: string; problem: string }) => ({
+		message: `ARGOS's ${d.type} image could not be read: ${d.problem}`,
+		description: 'ARGOS (or a proxy in front of it) answered the image request with something that is not a JPEG or PNG photo. Try again; if it persists, turn off "Download Images" and report it to ARGOS support.',
+		retryable: true,
 	}),
 };

@@ -15,13 +15,11 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import type { OperationName } from '../helpers/interfaces';
 import { type BodyStream, BodyTooLarge, readBody } from './body';
 import type { FaceErrorInfo, RequestKind } from '../errors';
 import {
 	cancelled,
 	FaceError,
-	fromApiResponse,
 	invalidResponse,
 	localError,
 	MEGABYTE,
@@ -37,21 +35,41 @@ export const DEFAULT_BASE_URL = 'https://idverify-api.argosidentity.com';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-/** Trims, drops a trailing slash or /modules, and refuses plain http to anything but this machine. */
-export function normaliseBaseUrl(raw: unknown): string {
-	const text = String(raw ?? '').trim() || DEFAULT_BASE_URL;
+/**
+ * Trims, drops a trailing slash or the API's own path prefix (a pasted endpoint URL), and refuses plain
+ * http to anything but this machine.
+ */
+export function normaliseBaseUrl(raw: unknown, product?: Pick<Product, 'defaultBaseUrl' | 'pathPrefix' | 'credentialName'>): string {
+	const fallback = product?.defaultBaseUrl ?? DEFAULT_BASE_URL;
+	const text = String(raw ?? '').trim() || fallback;
+	const invalid = () => localError('BASE_URL_INVALID', { baseUrl: urlForDisplay(text), credential: product?.credentialName, fallback });
 	let url: URL;
 	try {
 		url = new URL(text);
 	} catch {
-		throw localError('BASE_URL_INVALID', { baseUrl: urlForDisplay(text) });
+		throw invalid();
 	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw localError('BASE_URL_INVALID', { baseUrl: urlForDisplay(text) });
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid();
 	if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) throw localError('BASE_URL_INSECURE', { baseUrl: urlForDisplay(text) });
-	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/modules$/, '');
+	return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(product?.pathPrefix ?? /\/modules$/, '');
+}
+
+/** What differs between ARGOS products: the credential, and how their error answers and lost writes read. */
+export interface Product {
+	credentialType: 'argosFacesApi' | 'argosIdCheckApi';
+	/** The credential's display name, for the errors whose fix is in it. */
+	credentialName: string;
+	defaultBaseUrl: string;
+	/** The API's own path prefix, dropped from a Base URL that ends with it. */
+	pathPrefix: RegExp;
+	/** An HTTP answer (any status) that is an error, read with the product's own code table. */
+	errorFrom(operation: string, httpStatus: number, body: IDataObject | undefined): FaceErrorInfo;
+	/** What it means that a write's answer was lost, per kind of write. */
+	lostAnswer: Record<Exclude<RequestKind, 'read'>, string>;
 }
 
 export interface ApiSettings {
+	product: Product;
 	baseUrl: string;
 	timeoutSeconds: number;
 	maxRetries: number;
@@ -61,12 +79,26 @@ export interface ApiSettings {
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
-	path: '/modules/faces' | '/modules/search' | '/modules/liveness' | '/modules/compare' | '/modules/document';
+	path: string;
 	qs?: IDataObject;
 	body?: IDataObject;
 	/** What the request does to ARGOS; by default read from the endpoint (see kindOf). */
 	kind?: RequestKind;
+	/**
+	 * What a 2xx must carry: a JSON object (default), any JSON value (ID Check's duplicates list is an
+	 * array), or bytes (ID Check's images), answered as `{ bytes, contentType }`.
+	 */
+	answer?: 'object' | 'json' | 'bytes';
 }
+
+/** A 2xx answer of an `answer: 'bytes'` request. */
+export interface BytesAnswer extends IDataObject {
+	bytes: Buffer;
+	contentType: string;
+}
+
+/** Only reads and deletes may be repeated after an answer was lost; an add or an update may have happened. */
+const REPEATABLE = new Set<RequestKind>(['read', 'delete']);
 
 /** POST /modules/faces adds, DELETE deletes; a search (a POST too) and GET only read. */
 export function kindOf(request: Pick<ApiRequest, 'method' | 'path' | 'kind'>): RequestKind {
@@ -77,7 +109,7 @@ export function kindOf(request: Pick<ApiRequest, 'method' | 'path' | 'kind'>): R
 }
 
 type Attempt =
-	| { ok: true; body: IDataObject }
+	| { ok: true; body: IDataObject | IDataObject[] }
 	| { ok: false; info: FaceErrorInfo; retry: 'safe' | 'unavailable' | 'ambiguous' | 'ambiguous-final' | 'no' | 'cancelled'; retryAfterMs?: number };
 
 const BACKOFF_BASE_MS = 500;
@@ -126,37 +158,46 @@ function systemCode(error: { code?: unknown; cause?: unknown; message?: unknown 
 function classifyThrown(error: Error & { code?: unknown; cause?: unknown }, settings: ApiSettings): Attempt {
 	const code = systemCode(error);
 	if (settings.signal?.aborted || code === 'ERR_CANCELED') return { ok: false, info: cancelled(), retry: 'cancelled' };
-	if (NEVER_REACHED.has(code)) return { ok: false, info: networkError('NETWORK_ERROR', code, settings.timeoutSeconds), retry: 'safe' };
+	if (NEVER_REACHED.has(code)) return { ok: false, info: networkError('NETWORK_ERROR', code, settings.timeoutSeconds, settings.product.credentialName), retry: 'safe' };
 	if (TIMEOUTS.has(code)) return { ok: false, info: networkError('TIMEOUT', code, settings.timeoutSeconds), retry: 'ambiguous' };
 	// Anything else (a reset, a body cut off after its headers, an error never seen before) may have
 	// happened after the server read the request.
 	return { ok: false, info: networkError('CONNECTION_RESET', code === 'UNKNOWN' ? 'no answer' : code, settings.timeoutSeconds), retry: 'ambiguous' };
 }
 
-function parseBody(raw: unknown): IDataObject | undefined {
+function parseJson(raw: unknown): unknown {
 	const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
-	if (text && typeof text === 'object' && !Array.isArray(text)) return text as IDataObject;
+	if (text && typeof text === 'object') return text;
 	if (typeof text !== 'string') return undefined;
 	try {
-		const parsed: unknown = JSON.parse(text);
-		return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+		return JSON.parse(text) as unknown;
 	} catch {
 		return undefined;
 	}
 }
 
-function classifyResponse(operation: OperationName, response: IN8nHttpFullResponse): Attempt {
+const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
+
+function classifyResponse(product: Product, operation: string, answer: ApiRequest['answer'], response: IN8nHttpFullResponse): Attempt {
 	const status = response.statusCode;
-	const body = parseBody(response.body);
 	const ok = status >= 200 && status < 300;
+	if (ok && answer === 'bytes' && Buffer.isBuffer(response.body)) {
+		const type = response.headers?.['content-type'];
+		// A JSON object is an error in disguise, or a body the node cannot use: judged below like any answer.
+		const looksJson = /json/i.test(String(type ?? '')) || response.body.subarray(0, 1).toString() === '{';
+		if (!looksJson) return { ok: true, body: { bytes: response.body, contentType: String(type ?? '') } };
+	}
+	const json = parseJson(response.body);
+	const body = isObject(json) ? json : undefined;
 	const hasErrorCode = body !== undefined && body.errorCode !== undefined && body.errorCode !== null;
-	if (ok && body && !hasErrorCode) return { ok: true, body };
+	if (ok && answer === 'json' && Array.isArray(json)) return { ok: true, body: json as IDataObject[] };
+	if (ok && body && !hasErrorCode && answer !== 'bytes') return { ok: true, body };
 	// ARGOS's docs show errors only as 4xx. A 2xx that carries an errorCode contradicts itself: a write may
 	// have been done, so it counts as ambiguous; an errorCode of an odd type is not understood at all.
-	if (ok && body && parseErrorCode(body.errorCode) !== undefined) return { ok: false, info: fromApiResponse(operation, status, body), retry: 'ambiguous-final' };
+	if (ok && body && parseErrorCode(body.errorCode) !== undefined) return { ok: false, info: product.errorFrom(operation, status, body), retry: 'ambiguous-final' };
 	if (ok) return { ok: false, info: invalidResponse(status), retry: 'ambiguous' };
-	if (status >= 300 && status < 400) return { ok: false, info: redirected(status, response.headers?.location), retry: 'no' };
-	const info = fromApiResponse(operation, status, body);
+	if (status >= 300 && status < 400) return { ok: false, info: redirected(status, response.headers?.location, product.credentialName), retry: 'no' };
+	const info = product.errorFrom(operation, status, body);
 	const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 	// 429 comes from a rate limiter before any work. A 503 may come from a gateway whose backend already
 	// read the request (an upstream reset), so it is safe to repeat only for what may be repeated anyway.
@@ -173,7 +214,7 @@ export class ArgosApi {
 	constructor(
 		private readonly fn: IExecuteFunctions,
 		private readonly settings: ApiSettings,
-		readonly operation: OperationName,
+		readonly operation: string,
 	) {}
 
 	get maxRetries(): number {
@@ -197,7 +238,7 @@ export class ArgosApi {
 		const timedOut = (): Attempt => ({ ok: false, info: networkError('TIMEOUT', 'ETIMEDOUT', this.settings.timeoutSeconds), retry: 'ambiguous' });
 		let response: IN8nHttpFullResponse & { body: BodyStream };
 		try {
-			response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, 'argosFacesApi', {
+			response = (await this.fn.helpers.httpRequestWithAuthentication.call(this.fn, this.settings.product.credentialType, {
 				method: request.method,
 				url: `${this.settings.baseUrl}${request.path}`,
 				qs: request.qs,
@@ -216,7 +257,7 @@ export class ArgosApi {
 			(buffer) => ({ buffer }),
 			(error: unknown) => ({ error }),
 		);
-		if ('buffer' in body) return classifyResponse(this.operation, { ...response, body: body.buffer });
+		if ('buffer' in body) return classifyResponse(this.settings.product, this.operation, request.answer, { ...response, body: body.buffer });
 		if (this.settings.signal?.aborted) return { ok: false, info: cancelled(), retry: 'cancelled' };
 		if (deadline.aborted) return timedOut();
 		if (body.error instanceof BodyTooLarge)
@@ -226,13 +267,14 @@ export class ArgosApi {
 	}
 
 	/** `maxRetries` overrides the item's Max Retries for this request (e.g. searches within a time window). */
-	async request<T extends IDataObject>(request: ApiRequest, { maxRetries = this.settings.maxRetries } = {}): Promise<T> {
+	async request<T extends IDataObject | IDataObject[]>(request: ApiRequest, { maxRetries = this.settings.maxRetries } = {}): Promise<T> {
 		const kind = kindOf(request);
+		const lost = kind === 'read' ? undefined : this.settings.product.lostAnswer[kind];
 		// A write counts as possibly done from its first ambiguous attempt on, whatever follows.
 		let mayHaveHappened = false;
 		const fail = (info: FaceErrorInfo) =>
-			new FaceError({ ...(kind !== 'read' && mayHaveHappened ? outcomeUnknown(info, kind) : info), attempts: this.attempts });
-		const stop = () => new FaceError({ ...(kind !== 'read' && mayHaveHappened ? cancelled(kind) : cancelled()), attempts: this.attempts });
+			new FaceError({ ...(lost && mayHaveHappened ? outcomeUnknown(info, lost) : info), attempts: this.attempts });
+		const stop = () => new FaceError({ ...(lost && mayHaveHappened ? cancelled(lost) : cancelled()), attempts: this.attempts });
 		for (let retries = 0; ; retries++) {
 			if (this.settings.signal?.aborted) throw stop();
 			const attempt = await this.send(request);
@@ -242,8 +284,8 @@ export class ArgosApi {
 				mayHaveHappened = true;
 				throw stop();
 			}
-			if (attempt.retry === 'ambiguous' || attempt.retry === 'ambiguous-final' || (attempt.retry === 'unavailable' && kind === 'add')) mayHaveHappened = true;
-			const mayRepeat = attempt.retry === 'safe' || ((attempt.retry === 'ambiguous' || attempt.retry === 'unavailable') && kind !== 'add');
+			if (attempt.retry === 'ambiguous' || attempt.retry === 'ambiguous-final' || (attempt.retry === 'unavailable' && !REPEATABLE.has(kind))) mayHaveHappened = true;
+			const mayRepeat = attempt.retry === 'safe' || ((attempt.retry === 'ambiguous' || attempt.retry === 'unavailable') && REPEATABLE.has(kind));
 			const waitMs = attempt.retryAfterMs ?? backoffMs(retries + 1);
 			if (!mayRepeat || retries >= maxRetries || waitMs > RETRY_AFTER_CAP_MS || this.settings.signal?.aborted) {
 				throw fail(kind === 'read' && (attempt.retry === 'ambiguous' || attempt.retry === 'unavailable') ? readLost(attempt.info) : attempt.info);

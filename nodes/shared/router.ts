@@ -13,26 +13,27 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { FaceErrorInfo } from '../errors';
-import { FaceError, localError } from '../errors';
-import type { OperationName } from '../helpers/interfaces';
-import type { ApiSettings } from '../transport';
-import { ArgosApi, normaliseBaseUrl } from '../transport';
-import { readInteger, WithFiles } from './common.descriptions';
-import * as face from './face/Face.resource';
-import * as faceCompare from './faceCompare/FaceCompare.resource';
-import * as faceLiveness from './faceLiveness/FaceLiveness.resource';
-import * as idDocument from './idDocument/IdDocument.resource';
+import type { FaceErrorInfo } from './errors';
+import { FaceError, localError } from './errors';
+import type { ApiSettings, Product } from './transport';
+import { ArgosApi, normaliseBaseUrl } from './transport';
+import { readInteger, WithFiles } from './descriptions';
 import { runPool } from './pool';
 
 /** One operation file: runs one item and returns its Success outputs, or throws a FaceError. */
-type OperationModule = {
+export type OperationModule = {
 	execute: (this: IExecuteFunctions, itemIndex: number, api: ArgosApi) => Promise<IDataObject[] | WithFiles>;
 	/** Success items keep the input item's files (the checks: Liveness → Compare → Document → Add chain). */
 	passesFilesOn?: boolean;
 };
 
-const resources: Record<string, Partial<Record<OperationName, OperationModule>>> = { face, faceLiveness, faceCompare, idDocument };
+/** A node's resources, each a module exporting its operations by value. */
+export type Resources = Record<string, object>;
+
+function operationOf(resources: Resources, resource: string, operation: string): OperationModule | undefined {
+	const found = (resources[resource] as Record<string, unknown> | undefined)?.[operation] as Partial<OperationModule> | undefined;
+	return typeof found?.execute === 'function' ? (found as OperationModule) : undefined;
+}
 
 type Outcome = { ok: IDataObject[]; kept?: IBinaryKeyData } | { failed: FaceErrorInfo };
 
@@ -51,21 +52,29 @@ function toNodeError(this: IExecuteFunctions, error: FaceError, itemIndex: numbe
 	return new NodeApiError(this.getNode(), { ...info } as unknown as JsonObject, { ...options, httpCode: String(info.httpStatus) });
 }
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+/** The execute() of a node: one product, its resources. */
+export function makeRouter(product: Product, resources: Resources) {
+	return async function (this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this, product, resources);
+	};
+}
+
+async function router(this: IExecuteFunctions, product: Product, resources: Resources): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as OperationName;
-	const run = resources[resource]?.[operation];
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const run = operationOf(resources, resource, operation);
 	if (!run) throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}" of resource "${resource}"`);
 	const asTool = this.getNode().type.endsWith('Tool');
 	const continueOnFail = this.continueOnFail() || asTool;
 	const outcomes: Array<Outcome | undefined> = new Array(items.length);
 
-	let settings: Pick<ApiSettings, 'baseUrl' | 'signal'>;
+	let settings: Pick<ApiSettings, 'product' | 'baseUrl' | 'signal'>;
 	let concurrency: number;
 	try {
-		const credentials = await this.getCredentials('argosFacesApi');
-		settings = { baseUrl: normaliseBaseUrl(credentials.baseUrl), signal: this.getExecutionCancelSignal?.() };
+		const credentials = await this.getCredentials(product.credentialType);
+		const baseUrl = normaliseBaseUrl(credentials.baseUrl, product);
+		settings = { product, baseUrl, signal: this.getExecutionCancelSignal?.() };
 		// The pool is shaped once per run, so Concurrency is read from the first item.
 		concurrency = readInteger.call(this, 0, 'options.concurrency', 'Concurrency', { min: 1, max: 32, fallback: 4 });
 	} catch (error) {
@@ -106,8 +115,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	items.forEach((item, i) => {
 		const outcome = outcomes[i] ?? { failed: localError('CANCELLED', undefined).info };
 		// What a check downloaded and judged replaces a file of the same name: it is what goes on.
+		// (An operation that fetches files, such as ID Check's Get with images, adds them without the input's.)
 		const kept = 'ok' in outcome ? outcome.kept : undefined;
-		const binary = filesOn && (item.binary || kept) ? { binary: { ...item.binary, ...kept } } : {};
+		const outFiles = { ...(filesOn ? item.binary : undefined), ...kept };
+		const binary = Object.keys(outFiles).length ? { binary: outFiles } : {};
 		// The combined binary mode keeps the files in json._files: they go on with the json.
 		const files = filesOn && item.json._files !== undefined ? { _files: item.json._files } : {};
 		if ('ok' in outcome) for (const json of outcome.ok) success.push({ json: { ...json, ...files }, ...binary, pairedItem: { item: i } });

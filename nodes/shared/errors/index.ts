@@ -30,6 +30,12 @@ const FATAL_CODES = new Set<number | string>([
 	'BASE_URL_INVALID',
 	'BASE_URL_INSECURE',
 	'REDIRECTED',
+	// ID Check: the project, the key or this server's address, the same for every item.
+	'ENCRYPTED_ANSWER',
+	'ENCRYPTED_PROJECT',
+	'PROJECT_NOT_FOUND',
+	'API_KEY_MISSING',
+	'IP_NOT_ALLOWED',
 ]);
 
 export class FaceError extends Error {
@@ -43,15 +49,17 @@ export class FaceError extends Error {
 	}
 }
 
-/** What an answer lost on the way back means, by what the request does to ARGOS. */
-export type RequestKind = 'add' | 'delete' | 'read';
+/** What a request does to ARGOS, which decides what losing its answer means. */
+export type RequestKind = 'add' | 'update' | 'delete' | 'read';
 
-const AMBIGUOUS: Record<RequestKind, string> = {
+/** What a lost answer means to a Face ID write. */
+export const FACE_LOST_ANSWER: Record<Exclude<RequestKind, 'read'>, string> = {
 	add: 'The request may have reached ARGOS, so the face may have been added anyway. Before running this item again, check with Get Many or Search (or turn on "Skip If Already Enrolled"), so the person is not enrolled twice.',
+	update: 'The request may have reached ARGOS, so the change may have been made anyway. Check before running this item again.',
 	delete:
 		'The request may have reached ARGOS, so the face may have been deleted anyway. Deleting again is harmless: if the face is gone, a new Delete answers "face not found". Get Many shows whether it is still there.',
-	read: 'This request only reads: nothing in ARGOS was changed, so running the item again is safe.',
 };
+const READ_LOST = 'This request only reads: nothing in ARGOS was changed, so running the item again is safe.';
 
 /** A URL as it may appear in a message: no user name, password, query or fragment (they can hold secrets). */
 export function urlForDisplay(raw: string): string {
@@ -66,21 +74,21 @@ export function urlForDisplay(raw: string): string {
 	return raw.replace(/^([^:/?#]*:\/\/)?[^/?#]*@/, '$1').replace(/[?#].*$/, '');
 }
 
-/** HTTP answers that carry no ARGOS errorCode. */
-function httpText(status: number): ErrorText & { code: string } {
+/** HTTP answers that carry no ARGOS errorCode; `credential` names the credential the fix is in. */
+function httpText(status: number, credential: string): ErrorText & { code: string } {
 	if (status === 401 || status === 403)
 		return {
 			code: 'ACCESS_DENIED',
 			message: `ARGOS refused access (HTTP ${status})`,
 			description:
-				'Check the API key in the Argos Faces API credential. If your ARGOS account uses an IP allow-list, add the IP address of this n8n server.',
+				`Check the API key in the ${credential} credential. If your ARGOS account uses an IP allow-list, add the IP address of this n8n server.`,
 		};
 	if (status === 404)
 		return {
 			code: 'ENDPOINT_NOT_FOUND',
 			message: 'The ARGOS endpoint was not found (HTTP 404)',
 			description:
-				'Check the Base URL in the Argos Faces API credential: it should be https://idverify-api.argosidentity.com (or the sandbox address), without a path.',
+				`Check the Base URL in the ${credential} credential: it should be ${credential === ID_CHECK_CREDENTIAL ? 'https://rest-api.argosidentity.com' : 'https://idverify-api.argosidentity.com'} (or the sandbox address), without a path.`,
 		};
 	if (status === 413)
 		return {
@@ -149,7 +157,15 @@ export function fromApiResponse(
 			...(text.applicantMessage && { applicantMessage: text.applicantMessage }),
 		});
 	}
-	const http = httpText(httpStatus);
+	return httpError(httpStatus, apiMessage, FACES_CREDENTIAL);
+}
+
+export const FACES_CREDENTIAL = 'Argos Faces API';
+export const ID_CHECK_CREDENTIAL = 'Argos ID Check API';
+
+/** An error answer without an errorCode the node knows: read by its HTTP status. */
+export function httpError(httpStatus: number, apiMessage: string | undefined, credential: string): FaceErrorInfo {
+	const http = httpText(httpStatus, credential);
 	return base({
 		code: http.code,
 		message: apiMessage ? `${http.message}: ${apiMessage}` : http.message,
@@ -178,6 +194,7 @@ export function networkError(
 	kind: 'TIMEOUT' | 'CONNECTION_RESET' | 'NETWORK_ERROR',
 	detail: string,
 	timeoutSeconds: number,
+	credential = FACES_CREDENTIAL,
 ): FaceErrorInfo {
 	const text: Record<typeof kind, ErrorText> = {
 		TIMEOUT: {
@@ -191,35 +208,35 @@ export function networkError(
 		NETWORK_ERROR: {
 			message: `Could not reach ARGOS (${detail})`,
 			description:
-				'Check the Base URL in the Argos Faces API credential and that this n8n server can reach it (DNS, firewall, proxy).',
+				`Check the Base URL in the ${credential} credential and that this n8n server can reach it (DNS, firewall, proxy).`,
 		},
 	};
 	return base({ code: kind, ...text[kind], retryable: true });
 }
 
 /** A write whose answer was lost: it may have been carried out. */
-export function outcomeUnknown(info: FaceErrorInfo, kind: Exclude<RequestKind, 'read'> = 'add'): FaceErrorInfo {
-	return { ...info, outcomeUnknown: true, description: `${info.description} ${AMBIGUOUS[kind]}` };
+export function outcomeUnknown(info: FaceErrorInfo, lost: string = FACE_LOST_ANSWER.add): FaceErrorInfo {
+	return { ...info, outcomeUnknown: true, description: `${info.description} ${lost}` };
 }
 
 /** A read whose answer was lost: say that nothing changed, so nobody hesitates to run it again. */
 export function readLost(info: FaceErrorInfo): FaceErrorInfo {
-	return { ...info, description: `${info.description} ${AMBIGUOUS.read}` };
+	return { ...info, description: `${info.description} ${READ_LOST}` };
 }
 
 /** Cancelled while a write was on its way: it may have been carried out. Otherwise nothing happened. */
-export function cancelled(inFlight?: Exclude<RequestKind, 'read'>): FaceErrorInfo {
+export function cancelled(inFlight?: string): FaceErrorInfo {
 	if (!inFlight) return localError('CANCELLED', undefined).info;
 	return base({
 		code: 'CANCELLED',
 		message: 'The execution was cancelled while this item\'s request was on its way to ARGOS',
-		description: AMBIGUOUS[inFlight],
+		description: inFlight,
 		outcomeUnknown: true,
 	});
 }
 
 /** A 3xx: never followed, because following would carry the API key to wherever it points. */
-export function redirected(httpStatus: number, location: unknown): FaceErrorInfo {
+export function redirected(httpStatus: number, location: unknown, credential = FACES_CREDENTIAL): FaceErrorInfo {
 	const target = typeof location === 'string' && location.trim() ? urlForDisplay(location.trim()) : undefined;
 	return base({
 		code: 'REDIRECTED',
@@ -227,7 +244,7 @@ export function redirected(httpStatus: number, location: unknown): FaceErrorInfo
 			? `The Base URL answered with a redirect (HTTP ${httpStatus}) to ${target}`
 			: `The Base URL answered with a redirect (HTTP ${httpStatus}) without saying where to`,
 		description:
-			'The node does not follow redirects, so the API key is never sent to another address. If the new address is the right one and uses https://, put it in the Base URL of the Argos Faces API credential.',
+			`The node does not follow redirects, so the API key is never sent to another address. If the new address is the right one and uses https://, put it in the Base URL of the ${credential} credential.`,
 		httpStatus,
 	});
 }

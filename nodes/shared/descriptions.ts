@@ -1,13 +1,13 @@
 /** Parameters several operations share, and the per-item readers that go with them. */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { AutoDetect, ImageParameterNames, ImageParameters, ImageSource } from '../helpers/image';
-import { aboutImage, DEFAULT_IMAGE_PARAMETERS, imageRef, loadImage } from '../helpers/image';
-import type { EncodedImage } from '../helpers/interfaces';
-import { FaceError, localError } from '../errors';
-import { imageApplicantMessage, type ImageRole } from '../errors/applicant';
-import type { DownloadSettings } from '../transport/download';
-import { downloadImage } from '../transport/download';
+import type { AutoDetect, ImageParameterNames, ImageParameters, ImageSource } from './helpers/image';
+import { aboutImage, DEFAULT_IMAGE_PARAMETERS, imageRef, loadImage } from './helpers/image';
+import type { EncodedImage } from './helpers/interfaces';
+import { FaceError, localError } from './errors';
+import { imageApplicantMessage, type ImageRole } from './errors/applicant';
+import type { DownloadSettings } from './transport/download';
+import { downloadImage } from './transport/download';
 
 export const collectionIdField: INodeProperties = {
 	displayName: 'Collection ID',
@@ -195,7 +195,8 @@ function describeValue(value: unknown): string {
 	return String(value);
 }
 
-function invalid(this: IExecuteFunctions, itemIndex: number, name: string, label: string, expected: string, value: unknown): FaceError {
+/** The item's value of a parameter is not what it must be: the item fails, naming the field. */
+export function invalid(this: IExecuteFunctions, itemIndex: number, name: string, label: string, expected: string, value: unknown): FaceError {
 	return parameterError.call(this, name, localError('PARAMETER_INVALID', { parameter: label, expected, got: describeValue(value), itemIndex }));
 }
 
@@ -277,6 +278,44 @@ function autoDetectFor(this: IExecuteFunctions, names: ImageParameterNames, name
 	const raw = this.getNode().parameters[names.binaryProperty];
 	const atDefault = raw === undefined || (typeof raw === 'string' && !raw.startsWith('=') && named === (names.defaultBinaryProperty ?? 'data'));
 	return atDefault ? 'single' : 'typed';
+}
+
+/** A multi-select: every value one of `choices`, none twice; absent or empty gives the fallback. */
+export function readMultiChoice<T extends string>(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	label: string,
+	choices: readonly T[],
+	fallback: T[],
+): T[] {
+	const raw = this.getNodeParameter(name, itemIndex, fallback) as unknown;
+	if (raw === undefined || raw === null || raw === '') return fallback;
+	const list = typeof raw === 'string' ? raw.split(',').map((v) => v.trim()).filter(Boolean) : raw;
+	if (!Array.isArray(list) || !list.every((v) => (choices as readonly unknown[]).includes(v)))
+		throw invalid.call(this, itemIndex, name, label, `a list of ${choices.map((c) => `"${c}"`).join(', ')}`, raw);
+	return [...new Set(list as T[])];
+}
+
+/** A calendar date as YYYY-MM-DD (what ARGOS's filters and fields take); empty gives ''. */
+export function readDate(this: IExecuteFunctions, itemIndex: number, name: string, label: string): string {
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if (raw === undefined || raw === null || raw === '') return '';
+	// n8n's date picker gives an ISO date-time; an expression may give a Date or a Luxon DateTime.
+	const text = raw instanceof Date ? raw.toISOString() : typeof raw === 'object' && typeof (raw as { toISO?: unknown }).toISO === 'function' ? String((raw as { toISO: () => string }).toISO()) : raw;
+	const match = typeof text === 'string' ? /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(text.trim()) : null;
+	const [, y, m, d] = match ?? [];
+	const date = match ? new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))) : undefined;
+	if (!date || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) throw invalid.call(this, itemIndex, name, label, 'a date as YYYY-MM-DD', raw);
+	return `${y}-${m}-${d}`;
+}
+
+/** A country as ISO 3166-1 alpha-3 (USA, KOR…), upper-cased; empty gives ''. */
+export function readCountry(this: IExecuteFunctions, itemIndex: number, name: string, label: string): string {
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if (raw === undefined || raw === null || raw === '') return '';
+	if (typeof raw !== 'string' || !/^[A-Za-z]{3}$/.test(raw.trim())) throw invalid.call(this, itemIndex, name, label, 'a three-letter country code (ISO 3166-1 alpha-3, e.g. USA, KOR)', raw);
+	return raw.trim().toUpperCase();
 }
 
 export interface ImageRead {
