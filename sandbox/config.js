@@ -26,6 +26,18 @@ const DEFAULT_CONFIG = Object.freeze({
 	verifyDataUrls: 'reject',
 	workspaceAvailable: true,
 	ipAllowList: null,
+	// ID Check REST v3 (idcheck.js, argos-idcheck-api.md §3)
+	idcheckSharedKey: false,
+	idcheckCursorField: 'nextPage_key',
+	idcheckImageBody: 'raw',
+	idcheckPatchMessage: 'Data Processing Success.',
+	idcheckDeleteShape: 'new',
+	idcheckErrorShape: 'documented',
+	idcheckReviewer: 'Client',
+	idcheckApprovedShape: 'current',
+	idcheckWebhookCommentAs: 'string',
+	idcheckWebhookRetryDelaysMs: Object.freeze([1000, 5000, 25000]),
+	idcheckWebhookTimeoutMs: 10000,
 });
 
 const nonNegativeInt = (v) => Number.isInteger(v) && v >= 0;
@@ -54,6 +66,17 @@ const RULES = {
 	verifyKeyErrors: [(v) => v === 'errorCode' || v === 'gateway', "'errorCode' or 'gateway'"],
 	verifyDataUrls: [(v) => v === 'reject' || v === 'accept', "'reject' or 'accept'"],
 	workspaceAvailable: [(v) => typeof v === 'boolean', 'true or false'],
+	idcheckSharedKey: [(v) => typeof v === 'boolean', 'true or false'],
+	idcheckCursorField: [(v) => v === 'nextPage_key' || v === 'LastEvaluatedKey', "'nextPage_key' or 'LastEvaluatedKey'"],
+	idcheckImageBody: [(v) => v === 'raw' || v === 'base64', "'raw' or 'base64'"],
+	idcheckPatchMessage: [(v) => v === 'Data Processing Success.' || v === 'success to edit.', "'Data Processing Success.' or 'success to edit.'"],
+	idcheckDeleteShape: [(v) => v === 'new' || v === 'old', "'new' or 'old'"],
+	idcheckErrorShape: [(v) => ['documented', 'errorCode', 'message', 'errorMessage', 'traceId'].includes(v), "'documented', 'errorCode', 'message', 'errorMessage' or 'traceId'"],
+	idcheckReviewer: [(v) => v === 'Client' || v === 'system', "'Client' or 'system'"],
+	idcheckApprovedShape: [(v) => v === 'current' || v === 'legacy', "'current' or 'legacy'"],
+	idcheckWebhookCommentAs: [(v) => v === 'string' || v === 'array', "'string' or 'array'"],
+	idcheckWebhookRetryDelaysMs: [(v) => Array.isArray(v) && v.length <= 10 && v.every(nonNegativeInt), 'an array of at most 10 non-negative integers'],
+	idcheckWebhookTimeoutMs: [positiveInt, 'a positive integer'],
 	ipAllowList: [(v) => v === null || (Array.isArray(v) && v.every((a) => typeof a === 'string' && a.length > 0)), 'null or an array of IP address strings'],
 };
 

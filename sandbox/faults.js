@@ -24,8 +24,8 @@ function seedToInt(seed) {
 
 function normalisePath(p) {
 	if (typeof p !== 'string' || !p) throw new TypeError('match.path must be a non-empty string');
-	// Accept '/faces' or 'faces' as shorthand for '/modules/faces'.
-	if (p.startsWith('/modules') || p === '*') return p;
+	// Accept '/faces' or 'faces' as shorthand for '/modules/faces'; ID Check paths are always written in full.
+	if (p.startsWith('/modules') || p === '/v3' || p.startsWith('/v3/') || p === '*') return p;
 	return '/modules' + (p.startsWith('/') ? p : '/' + p);
 }
 

@@ -48,6 +48,96 @@ export interface SandboxConfig {
 	workspaceAvailable: boolean;
 	/** Gateway allow-list of client IPs; others get 403 explicit deny on every /modules path. null = off (default). */
 	ipAllowList: readonly string[] | null;
+	/** true: the Face ID demo key is also valid on /v3 (one key for both products); default false. */
+	idcheckSharedKey: boolean;
+	/** Field carrying the GET /v3/submission cursor (default 'nextPage_key'). */
+	idcheckCursorField: 'nextPage_key' | 'LastEvaluatedKey';
+	/** GET /v3/image body: raw image bytes (default) or base64 text. */
+	idcheckImageBody: 'raw' | 'base64';
+	/** PATCH /v3/submission success message (default 'Data Processing Success.'). */
+	idcheckPatchMessage: 'Data Processing Success.' | 'success to edit.';
+	/** DELETE bodies: 'new' ({message, statusCode}) or 'old' ({errorCode} errors, no statusCode). */
+	idcheckDeleteShape: 'new' | 'old';
+	/** 'documented' (default): each endpoint's own error shape; else force one shape on every /v3 400. */
+	idcheckErrorShape: 'documented' | 'errorCode' | 'message' | 'errorMessage' | 'traceId';
+	/** Project reviewer; 'system' makes review answer 'This submission cannot be reviewed by client'. */
+	idcheckReviewer: 'Client' | 'system';
+	/** approved webhook body: 'current' (snake_case) or 'legacy' (camelCase fullName, issuingCountry…). */
+	idcheckApprovedShape: 'current' | 'legacy';
+	/** rejected webhook kyc_result.comment/commentCode as a string (default) or an array. */
+	idcheckWebhookCommentAs: 'string' | 'array';
+	/** Delays before each webhook retry, ms (default [1000, 5000, 25000]). */
+	idcheckWebhookRetryDelaysMs: readonly number[];
+	/** A webhook attempt without an answer by then is a failure (default 10000). */
+	idcheckWebhookTimeoutMs: number;
+}
+
+export type IdcheckStatus = 'incomplete' | 'pending' | 'approved' | 'rejected';
+export type IdcheckImageType = 'idImage' | 'idBackImage' | 'selfieImage' | 'addressImage';
+
+export interface IdcheckCreateOptions {
+	submissionId?: string;
+	status?: IdcheckStatus;
+	userid?: string;
+	email?: string;
+	firstName?: string;
+	lastName?: string;
+	fullName?: string;
+	gender?: string;
+	dateOfBirth?: string;
+	nationality?: string;
+	idType?: string;
+	issuingCountry?: string;
+	cf1?: string;
+	cf2?: string;
+	cf3?: string;
+	tokenId?: string;
+	/** Face key embedded in the selfie and the ID front (default idcheck-<id>). */
+	faceKey?: string;
+	/** Default ['idImage', 'idBackImage', 'selfieImage']. */
+	images?: IdcheckImageType[];
+	comment?: string | string[];
+	commentCode?: string | string[];
+}
+
+/** The wire submission plus sandbox fields (status, faceKey, images as sizes and hashes). */
+export interface IdcheckSnapshot {
+	submission_id: string;
+	status: IdcheckStatus;
+	faceKey: string;
+	images: Partial<Record<IdcheckImageType, { bytes: number; sha256: string }>>;
+	[field: string]: unknown;
+}
+
+export interface IdcheckDelivery {
+	id: number;
+	event: string;
+	submissionId: string;
+	url: string;
+	payload: Record<string, unknown>;
+	createdAt: string;
+	state: 'pending' | 'delivered' | 'failed';
+	attempts: { at: string; status: number | null; error: string | null; durationMs: number | null }[];
+}
+
+export interface SandboxIdcheck {
+	apiKey: string;
+	admin: string;
+	approvedSubmissionId: string;
+	rejectedSubmissionId: string;
+	pendingSubmissionId: string;
+	duplicateSubmissionId: string;
+	incompleteSubmissionId: string;
+	deletedSubmissionId: string;
+	approvedApplicantId: string;
+	approvedSelfieFaceKey: string;
+	createSubmission(o?: IdcheckCreateOptions): IdcheckSnapshot;
+	setStatus(id: string, status: IdcheckStatus, extra?: { reviewer?: string; comment?: string | string[]; commentCode?: string | string[] }): IdcheckSnapshot;
+	submission(id: string): IdcheckSnapshot | null;
+	setWebhookUrl(url: string | null): string | null;
+	webhookUrl(): string | null;
+	deliveries(): IdcheckDelivery[];
+	clearDeliveries(): void;
 }
 
 export type FaultAction = 'status' | 'reset' | 'hang' | 'malformed' | 'html' | 'delay' | 'cut';
@@ -270,6 +360,8 @@ export interface Sandbox {
 	addCollection(c: { id: string; status?: 'active' | 'deleted'; liveness?: boolean }): { id: string; status: 'active' | 'deleted'; liveness: boolean };
 	addFaces(collectionId: string, count: number, opts?: { userNamePrefix?: string }): SandboxFace[];
 	sampleImage(opts?: SampleImageOptions): Buffer;
+	/** ID Check REST v3: seed ids and controls. */
+	idcheck: SandboxIdcheck;
 }
 
 export interface ImageInfo {

@@ -3,6 +3,7 @@
 const { SandboxServer } = require('./server');
 const { DEFAULT_CONFIG } = require('./config');
 const images = require('./images');
+const idcheck = require('./idcheck');
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/i;
 
@@ -29,6 +30,7 @@ async function startSandbox(options = {}) {
 	const collections = {};
 	for (const c of core.seed.collections) if (c.alias) collections[c.alias] = c.id;
 
+	const seed = idcheck.seedInfo(core);
 	let closing = null;
 	return {
 		url: `http://${urlHost}:${port}`,
@@ -55,6 +57,29 @@ async function startSandbox(options = {}) {
 		},
 		addFaces: (collectionId, count, opts) => core.store.addFaces(collectionId, count, opts),
 		sampleImage: images.sampleImage,
+		// ID Check REST v3: the seed (fixed across resets) and the same controls as /__sandbox/idcheck/*.
+		idcheck: {
+			apiKey: seed.apiKey,
+			admin: seed.admin,
+			approvedSubmissionId: seed.approvedSubmissionId,
+			rejectedSubmissionId: seed.rejectedSubmissionId,
+			pendingSubmissionId: seed.pendingSubmissionId,
+			duplicateSubmissionId: seed.duplicateSubmissionId,
+			incompleteSubmissionId: seed.incompleteSubmissionId,
+			deletedSubmissionId: seed.deletedSubmissionId,
+			approvedApplicantId: seed.approvedApplicantId,
+			approvedSelfieFaceKey: seed.approvedSelfieFaceKey,
+			createSubmission: (o) => core.idcheck.store.snapshot(idcheck.createSubmission(core, o || {})),
+			setStatus: (id, status, extra) => core.idcheck.store.snapshot(idcheck.moveSubmission(core, id, { ...extra, status })),
+			submission: (id) => {
+				const s = core.idcheck.store.get(id);
+				return s ? core.idcheck.store.snapshot(s) : null;
+			},
+			setWebhookUrl: (url) => core.idcheck.webhooks.setUrl(url).url,
+			webhookUrl: () => core.idcheck.webhooks.url,
+			deliveries: () => core.idcheck.webhooks.list(),
+			clearDeliveries: () => core.idcheck.webhooks.clear(),
+		},
 	};
 }
 

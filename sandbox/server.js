@@ -9,6 +9,9 @@ const { inspectFaceImage } = require('./images');
 const { handleModules } = require('./modules');
 const { ROUTES: VERIFY_ROUTES, logVerifyBody } = require('./verify');
 const { handleAdmin } = require('./admin');
+const idcheck = require('./idcheck');
+const { IdcheckStore } = require('./idcheckStore');
+const { WebhookDispatcher } = require('./webhooks');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 // After a 413 the rest of an oversized body is read and dropped (never buffered) for at most this long,
@@ -138,6 +141,9 @@ class SandboxServer {
 		this.keys = new Map(this.seed.apiKeys.map((k) => [k.key, k.status]));
 		this.log = [];
 		this.seq = 0;
+		// A reset also forgets the webhook URL and stops the old dispatcher's pending retries.
+		if (this.idcheck) this.idcheck.webhooks.closed = true;
+		this.idcheck = { store: new IdcheckStore(), webhooks: new WebhookDispatcher(this) };
 	}
 
 	reset() {
@@ -203,6 +209,7 @@ class SandboxServer {
 	}
 
 	close() {
+		this.idcheck.webhooks.closed = true;
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 		return new Promise((resolve) => {
@@ -221,9 +228,10 @@ class SandboxServer {
 		}
 		try {
 			if (url.path === '/modules' || url.path.startsWith('/modules/')) return this.handleModulesRequest(req, res, url);
+			if (idcheck.isIdcheckPath(url.path)) return this.handleModulesRequest(req, res, url, idcheck);
 			if (url.path === '/__sandbox' || url.path.startsWith('/__sandbox/')) return this.handleAdminRequest(req, res, url);
 			req.resume();
-			sendJson(res, 404, { message: `Not Found: ${req.method} ${url.path}. ARGOS endpoints live under /modules, the sandbox admin under /__sandbox.` });
+			sendJson(res, 404, { message: `Not Found: ${req.method} ${url.path}. ARGOS endpoints live under /modules and /v3, the sandbox admin under /__sandbox.` });
 		} catch (err) {
 			// A bug must cost one request, never the process that every test depends on.
 			sendJson(res, 500, { message: `Sandbox internal error: ${err.message}` });
@@ -236,7 +244,8 @@ class SandboxServer {
 			if (err) return;
 			let out;
 			try {
-				out = handleAdmin(this, { method: req.method, path: url.path, params: url.params, buf });
+				const admin = idcheck.isIdcheckAdminPath(url.path) ? idcheck.handleIdcheckAdmin : handleAdmin;
+				out = admin(this, { method: req.method, path: url.path, params: url.params, buf });
 			} catch (e) {
 				out = { status: e.status || (e instanceof TypeError || e instanceof SyntaxError ? 400 : 500), body: { error: e.message } };
 			}
@@ -245,7 +254,8 @@ class SandboxServer {
 		});
 	}
 
-	handleModulesRequest(req, res, url) {
+	/** api: null for /modules; the idcheck module for /v3, which brings its own key check, handler and log fields. */
+	handleModulesRequest(req, res, url, api = null) {
 		const t0 = performance.now();
 		// Taken on arrival: a client that leaves during the latency takes its socket's address with it.
 		const remoteAddress = req.socket.remoteAddress;
@@ -257,9 +267,9 @@ class SandboxServer {
 			durationMs: null,
 			method,
 			path,
-			query: pickQuery(url.params),
+			query: api ? Object.fromEntries(url.params) : pickQuery(url.params),
 			body: null,
-			apiKey: this.keyState(req.headers['x-api-key']),
+			apiKey: api ? api.keyState(this, req.headers['x-api-key']) : this.keyState(req.headers['x-api-key']),
 			status: null,
 			errorCode: null,
 			fault: null,
@@ -326,7 +336,7 @@ class SandboxServer {
 					});
 					return;
 				case 'malformed': {
-					const full = JSON.stringify(result ? this.wireBody(result.body) : { message: 'Face added successfully', faceId: 'face_0000000000000000' });
+					const full = result && result.raw ? result.raw.toString('latin1') : JSON.stringify(result ? this.wireBody(result.body) : api ? { Items: [] } : { message: 'Face added successfully', faceId: 'face_0000000000000000' });
 					return sendRaw(res, fault.status, JSON_TYPE, full.slice(0, Math.max(1, Math.floor(full.length / 2))), headers);
 				}
 				case 'html':
@@ -334,10 +344,10 @@ class SandboxServer {
 				case 'cut': {
 					const status = fault.status ?? (result ? result.status : 200);
 					entry.fault.status = status;
-					const body = result ? this.wireBody(result.body) : status < 400 ? { message: 'Face added successfully', faceId: 'face_0000000000000000' } : { message: http.STATUS_CODES[status] || 'Error' };
+					const body = result ? this.wireBody(result.body) : status >= 400 ? { message: http.STATUS_CODES[status] || 'Error' } : api ? { Items: [] } : { message: 'Face added successfully', faceId: 'face_0000000000000000' };
 					serverClosing = true;
 					record(status);
-					return cutResponse(req.socket, status, Buffer.from(JSON.stringify(body)), fault, headers);
+					return cutResponse(req.socket, status, result && result.raw ? result.raw : Buffer.from(JSON.stringify(body)), fault, headers);
 				}
 				default: {
 					const body = { message: fault.message || http.STATUS_CODES[fault.status] || 'Error' };
@@ -364,7 +374,9 @@ class SandboxServer {
 			}
 			let parsed = { body: null, invalidJson: false };
 			let img = NO_IMAGE;
-			if (method === 'POST') {
+			if (api) {
+				entry.body = api.logBody(method, buf, req.headers);
+			} else if (method === 'POST') {
 				parsed = parsePostBody(buf);
 				img = parsed.body ? inspectFaceImage(parsed.body.faceImage) : NO_IMAGE;
 				entry.body = this.logBody(parsed, img, buf.length);
@@ -379,18 +391,21 @@ class SandboxServer {
 				}
 				let result;
 				try {
-					result = handleModules(this, { method, path, query: entry.query, body: parsed.body, img, apiKey: entry.apiKey, remoteAddress });
+					result = api
+						? api.handleIdcheck(this, { method, path, params: url.params, buf, headers: req.headers, apiKey: entry.apiKey, remoteAddress })
+						: handleModules(this, { method, path, query: entry.query, body: parsed.body, img, apiKey: entry.apiKey, remoteAddress });
 				} catch (e) {
 					result = { status: 500, errorCode: null, body: { message: `Sandbox internal error: ${e.message}` }, outcome: 'error' };
 				}
 				entry.outcome = result.outcome;
-				entry.errorCode = result.errorCode;
+				entry.errorCode = result.errorCode ?? null;
 				if (result.faceId) entry.faceId = result.faceId;
 				if (result.matches != null) entry.matches = result.matches;
 				if (result.count != null) entry.count = result.count;
 				if (result.livenessScore !== undefined) entry.livenessScore = result.livenessScore;
 				if (result.log) Object.assign(entry, result.log);
 				if (fault && fault.action !== 'delay' && fault.when === 'after') return applyFault(result);
+				if (result.raw) return sendRaw(res, result.status, result.type, result.raw, result.headers);
 				sendJson(res, result.status, this.wireBody(result.body), result.headers);
 			});
 		});
