@@ -23,8 +23,8 @@ export const submissionIdField: INodeProperties = {
 /** A submission ID goes into a query string and a JSON body: text of a sane length, no spaces. */
 export function readSubmissionId(this: IExecuteFunctions, itemIndex: number, name = 'submissionId', label = 'Submission ID'): string {
 	const id = requiredText.call(this, itemIndex, name, label);
-	if (id.length > 200 || /[\s\u0000-\u001f]/.test(id))
-		throw parameterError.call(this, name, localError('PARAMETER_INVALID', { parameter: label, expected: 'an ARGOS submission ID (no spaces)', got: JSON.stringify(id.slice(0, 60)), itemIndex }));
+	if (id.length > 200 || !/^[\x21-\x7e]+$/.test(id))
+		throw parameterError.call(this, name, localError('PARAMETER_INVALID', { parameter: label, expected: 'an ARGOS submission ID (letters, digits and signs, no spaces)', got: JSON.stringify(id.slice(0, 60)), itemIndex }));
 	return id;
 }
 

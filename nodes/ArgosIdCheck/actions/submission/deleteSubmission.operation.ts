@@ -75,6 +75,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['submission'], operation: ['deleteSubmission'] } }, properties);
 
+/** What ARGOS keeps of a deleted submission's data (§3.5: "keeps submission id, date, ID type, approval status"). */
+const KEPT_DATA = new Set(['idType']);
+
 /** "Not found" in the two delete error shapes (§3.5). */
 const NOT_FOUND = new Set(['SUBMISSION_NOT_FOUND']);
 
@@ -122,7 +125,7 @@ async function erased(api: ArgosApi, submissionId: string): Promise<boolean> {
 	);
 	if (raw === null) return true;
 	if (raw === undefined) return false;
-	const data = raw.data;
-	const personal = ['email', 'userid', 'image'].some((key) => raw[key] !== undefined && raw[key] !== '') || (!!data && typeof data === 'object' && Object.keys(data).length > 0);
+	const data = raw.data && typeof raw.data === 'object' ? Object.keys(raw.data).filter((key) => !KEPT_DATA.has(key)) : [];
+	const personal = ['email', 'userid', 'image', 'ocr', 'OCR_raw'].some((key) => raw[key] !== undefined && raw[key] !== '') || data.length > 0;
 	return !personal;
 }

@@ -37,7 +37,7 @@ const properties: INodeProperties[] = [
 		name: 'images',
 		type: 'multiOptions',
 		options: ALL_TYPES.map((type) => ({ name: IMAGE_TYPES[type].name, value: type })),
-		default: DEFAULT_TYPES,
+		default: ['selfieImage', 'idImage', 'idBackImage'],
 		description: 'Which images to download; each that the submission has becomes a binary property',
 		displayOptions: { show: { downloadImages: [true] } },
 	},

@@ -59,11 +59,11 @@ const properties: INodeProperties[] = [
 				name: 'requestType',
 				type: 'options',
 				options: [
+					{ name: 'AML Result Only', value: 'aml' },
 					{ name: 'Everything', value: '' },
 					{ name: 'KYC Result Only', value: 'kyc' },
-					{ name: 'AML Result Only', value: 'aml' },
-					{ name: 'Personal Data Only', value: 'data' },
 					{ name: 'Other Fields Only', value: 'others' },
+					{ name: 'Personal Data Only', value: 'data' },
 				],
 				default: '',
 				description: 'Which part of each submission ARGOS returns (its request_type); the submission ID always comes with it',

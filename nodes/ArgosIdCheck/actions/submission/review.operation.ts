@@ -46,14 +46,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	const status = readChoice.call(this, itemIndex, 'decision', 'Decision', ['approved', 'rejected'] as const, 'approved');
 	const rejectComment = status === 'rejected' ? requiredText.call(this, itemIndex, 'comment', 'Comment') : readText.call(this, itemIndex, 'comment', 'Comment');
 	const body = { admin, submissionId, status, ...(status === 'rejected' && { rejectComment }) };
-	try {
-		const answer = await api.request<IDataObject>({ method: 'POST', path: '/v3/submission/review', body, kind: 'update' });
-		return [{ reviewed: true, submissionId, status: pick(answer, 'finalStatus') ?? status, apiMessage: pick(answer, 'message') }];
-	} catch (error) {
-		if (!(error instanceof FaceError) || !error.info.outcomeUnknown) throw error;
+	const sent = await api.request<IDataObject>({ method: 'POST', path: '/v3/submission/review', body, kind: 'update' }).then(
+		(answer) => ({ answer }),
+		(error: unknown) => ({ error }),
+	);
+	if ('answer' in sent) return [{ reviewed: true, submissionId, status: pick(sent.answer, 'finalStatus') ?? status, apiMessage: pick(sent.answer, 'message') }];
+	if (sent.error instanceof FaceError && sent.error.info.outcomeUnknown) {
 		// The answer was lost: done only if ARGOS now holds this very decision.
 		const now = await getSubmission(api, submissionId).then(statusOf, () => undefined);
 		if (now === status) return [{ reviewed: true, submissionId, status, confirmedAfterLostAnswer: true, attempts: api.attempts }];
-		throw error;
 	}
+	throw sent.error;
 }
