@@ -25,6 +25,8 @@ const DEFAULT_CONFIG = Object.freeze({
 	verifyKeyErrors: 'errorCode',
 	verifyDataUrls: 'reject',
 	workspaceAvailable: true,
+	// Global ID OCR (recognition.js): 'ko' answers the ko page's documentInfo/personalInfo shape.
+	recognitionShape: 'data',
 	ipAllowList: null,
 });
 
@@ -54,6 +56,7 @@ const RULES = {
 	verifyKeyErrors: [(v) => v === 'errorCode' || v === 'gateway', "'errorCode' or 'gateway'"],
 	verifyDataUrls: [(v) => v === 'reject' || v === 'accept', "'reject' or 'accept'"],
 	workspaceAvailable: [(v) => typeof v === 'boolean', 'true or false'],
+	recognitionShape: [(v) => v === 'data' || v === 'ko', "'data' or 'ko'"],
 	ipAllowList: [(v) => v === null || (Array.isArray(v) && v.every((a) => typeof a === 'string' && a.length > 0)), 'null or an array of IP address strings'],
 };
 
