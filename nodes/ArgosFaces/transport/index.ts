@@ -61,7 +61,7 @@ export interface ApiSettings {
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
-	path: '/modules/faces' | '/modules/search' | '/modules/liveness' | '/modules/compare' | '/modules/document';
+	path: '/modules/faces' | '/modules/search' | '/modules/liveness' | '/modules/compare' | '/modules/document' | '/modules/recognition';
 	qs?: IDataObject;
 	body?: IDataObject;
 	/** What the request does to ARGOS; by default read from the endpoint (see kindOf). */
