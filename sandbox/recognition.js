@@ -133,25 +133,29 @@ function coordinates(sha, index) {
  */
 function buildData(front, back) {
 	// An unreadable front (ARGOS-SANDBOX:UNREADABLE) reads nothing: R-old has a code only for the back.
-	const read = front.markers.unreadable ? {} : front.ocr || defaultFields(front.sha256);
-	const fields = { ...(back && back.ocr ? back.ocr : {}), ...read };
-	const baseScore = typeof fields.score === 'number' ? fields.score : 90;
-	const scores = fields.scores && typeof fields.scores === 'object' ? fields.scores : {};
+	const fromFront = front.markers.unreadable ? {} : front.ocr || defaultFields(front.sha256);
+	const fromBack = back && back.ocr ? back.ocr : {};
+	const isRead = (v) => typeof v === 'string' && v !== '';
+	// Each field's score comes from the image that read it.
+	const scoreOf = (fields, key) => {
+		const scores = fields.scores && typeof fields.scores === 'object' ? fields.scores : {};
+		return key in scores ? scores[key] : typeof fields.score === 'number' ? fields.score : 90;
+	};
+	const sourceOf = (key) => (isRead(fromFront[key]) ? fromFront : fromBack);
 	const raw = {};
 	const ocr = {};
 	FIELDS.forEach(([key, ocrName, rawName], i) => {
-		const value = fields[key];
-		const read = typeof value === 'string' && value !== '';
-		ocr[ocrName] = read ? value : '';
-		if (!read) return;
+		const value = sourceOf(key)[key];
+		ocr[ocrName] = isRead(value) ? value : '';
+		if (!isRead(value)) return;
 		const entry = { value };
-		const score = key in scores ? scores[key] : baseScore;
+		const score = scoreOf(sourceOf(key), key);
 		if (score !== null) entry.score = score;
 		if (key === 'number' && typeof entry.score === 'number') entry.accepted = entry.score >= 80;
 		entry.coordinates = coordinates(front.sha256, i);
 		raw[rawName] = entry;
 	});
-	for (const key of RAW_ONLY) if (typeof fields[key] === 'string') raw[key] = { value: fields[key], score: key in scores ? scores[key] : baseScore, coordinates: coordinates(front.sha256, 12) };
+	for (const key of RAW_ONLY) if (isRead(sourceOf(key)[key])) raw[key] = { value: sourceOf(key)[key], score: scoreOf(sourceOf(key), key), coordinates: coordinates(front.sha256, 12) };
 	raw.rotate = { value: '0' };
 	return { raw, ocr };
 }

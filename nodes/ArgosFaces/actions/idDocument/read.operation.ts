@@ -8,6 +8,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { FaceError, localError, MEGABYTE } from '../../errors';
+import { imageApplicantMessage } from '../../errors/applicant';
 import { ocrLowConfidence, ocrResponseUnknown } from '../../errors/recognition';
 import { DEFAULT_IMAGE_PARAMETERS, type ImageParameterNames } from '../../helpers/image';
 import type { EncodedImage } from '../../helpers/interfaces';
@@ -226,6 +227,7 @@ function underTwoMegabytes(image: EncodedImage, which: 'ID front' | 'ID back'): 
 	throw new FaceError({
 		...info,
 		message: `The ${which} image is ${(image.bytes / MEGABYTE).toFixed(2)} MB; ARGOS ID OCR accepts images under 2 MB`,
+		applicantMessage: imageApplicantMessage('IMAGE_TOO_LARGE', 'idDocument'),
 		description: `Global ID OCR reads images under 2 MB (1 MB = 1,048,576 bytes; ARGOS recommends about 1 MB, 125 DPI). Nothing was sent. Save the photo as JPEG at quality 80, or scale it to about 1280 pixels on the long side.`,
 		image: { source: image.summary.source, ...(image.summary.property !== undefined && { property: image.summary.property }), ...(image.summary.fileName !== undefined && { fileName: image.summary.fileName }) },
 	});
