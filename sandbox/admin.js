@@ -4,6 +4,7 @@
 // e2e run and people poking at the sandbox with curl. No API key, no latency, no faults, not logged.
 
 const { sampleImage, inspectFaceImage } = require('./images');
+const { sampleIdImage } = require('./recognition');
 
 function jsonBody(buf) {
 	if (!buf || buf.length === 0) return {};
@@ -13,6 +14,7 @@ function jsonBody(buf) {
 const okJson = (body, status = 200) => ({ status, body });
 
 function sample(params) {
+	if (params.get('kind') === 'id') return sampleId(params);
 	const format = params.get('format') || 'jpeg';
 	const faceKey = params.get('face') || params.get('faceKey') || undefined;
 	const spoof = ['1', 'true', 'yes'].includes(params.get('spoof') || '');
@@ -51,6 +53,20 @@ function sample(params) {
 	for (const k of ['collectionId', 'userName', 'requestName']) if (params.has(k)) out[k] = params.get(k);
 	const info = inspectFaceImage(b64);
 	return okJson({ ...out, [field]: faceImage, format, bytes: img.length, faceKey: info.faceKey, spoof, sha256: info.sha256 });
+}
+
+/** kind=id: an ID image for /modules/recognition; ocr=<JSON of the fields>, score=, format=jpeg|png|bmp, unreadable=1. */
+function sampleId(params) {
+	const format = params.get('format') || 'jpeg';
+	const ocr = params.has('ocr') ? JSON.parse(params.get('ocr')) : undefined;
+	const score = params.has('score') ? Number(params.get('score')) : undefined;
+	const img = sampleIdImage({ format, ocr, score, unreadable: ['1', 'true'].includes(params.get('unreadable') || '') });
+	if (['1', 'true'].includes(params.get('raw') || '')) return { status: 200, raw: img, type: `image/${format}` };
+	const field = params.get('field') || 'idImage';
+	if (!['idImage', 'idBackImage'].includes(field)) throw new TypeError('field must be idImage or idBackImage');
+	const out = { [field]: img.toString('base64'), format, bytes: img.length };
+	for (const k of ['issuingCountry', 'idType']) if (params.has(k)) out[k] = params.get(k);
+	return okJson(out);
 }
 
 function handleAdmin(sb, { method, path, params, buf }) {

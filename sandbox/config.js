@@ -25,6 +25,8 @@ const DEFAULT_CONFIG = Object.freeze({
 	verifyKeyErrors: 'errorCode',
 	verifyDataUrls: 'reject',
 	workspaceAvailable: true,
+	// Global ID OCR (recognition.js): 'ko' answers the ko page's documentInfo/personalInfo shape.
+	recognitionShape: 'data',
 	ipAllowList: null,
 	// ID Check REST v3 (idcheck.js, argos-idcheck-api.md §3)
 	idcheckSharedKey: false,
@@ -77,6 +79,7 @@ const RULES = {
 	idcheckWebhookCommentAs: [(v) => v === 'string' || v === 'array', "'string' or 'array'"],
 	idcheckWebhookRetryDelaysMs: [(v) => Array.isArray(v) && v.length <= 10 && v.every(nonNegativeInt), 'an array of at most 10 non-negative integers'],
 	idcheckWebhookTimeoutMs: [positiveInt, 'a positive integer'],
+	recognitionShape: [(v) => v === 'data' || v === 'ko', "'data' or 'ko'"],
 	ipAllowList: [(v) => v === null || (Array.isArray(v) && v.every((a) => typeof a === 'string' && a.length > 0)), 'null or an array of IP address strings'],
 };
 

@@ -46,6 +46,7 @@ export interface SandboxConfig {
 	verifyDataUrls: 'reject' | 'accept';
 	/** false: Face Compare and ID Liveness answer 1001 Workspace is unavailable (default true). */
 	workspaceAvailable: boolean;
+	recognitionShape: 'data' | 'ko';
 	/** Gateway allow-list of client IPs; others get 403 explicit deny on every /modules path. null = off (default). */
 	ipAllowList: readonly string[] | null;
 	/** true: the Face ID demo key is also valid on /v3 (one key for both products); default false. */
@@ -386,3 +387,19 @@ export const MARKER_PREFIX: string;
 export const DEFAULT_CONFIG: Readonly<SandboxConfig>;
 export const FACE_TAG: string;
 export const SPOOF_TAG: string;
+
+/** Global ID OCR: an ID image whose /modules/recognition answer is chosen (see sandbox/README.md). */
+export interface SampleIdImageOptions {
+	format?: 'jpeg' | 'png' | 'bmp';
+	/** The fields read: fullName, firstName, middleName, lastName, gender, nationality, birthDate, number, issueDate, expireDate, address, authority. */
+	ocr?: Record<string, string | null>;
+	/** Every raw field's score (default 90). */
+	score?: number;
+	/** Per field; null sends that raw field without a score. */
+	scores?: Record<string, number | null>;
+	/** ARGOS-SANDBOX:UNREADABLE: as a back image, 1012. */
+	unreadable?: boolean;
+	/** jpeg/png only: pad to about this many bytes. */
+	sizeBytes?: number;
+}
+export function sampleIdImage(opts?: SampleIdImageOptions): Buffer;

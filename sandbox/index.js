@@ -94,4 +94,5 @@ module.exports = {
 	readMarkers: images.readMarkers,
 	MARKER_PREFIX: images.MARKER_PREFIX,
 	isLoopbackHost,
+	sampleIdImage: require('./recognition').sampleIdImage,
 };

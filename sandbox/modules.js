@@ -6,6 +6,7 @@
 const { sha256, livenessScoreOf } = require('./images');
 const { hexId } = require('./store');
 const verify = require('./verify');
+const recognition = require('./recognition');
 
 // Messages follow the newest docs where they exist; 6011 uses the old docs' meaning (missing face image),
 // because the new "WorkspaceId is required" cannot be caused by anything a client sends.
@@ -177,6 +178,7 @@ const ROUTES = {
 	'/modules/faces': { POST: addFace, GET: listFaces, DELETE: deleteFace },
 	'/modules/search': { POST: searchFace },
 	...verify.ROUTES,
+	...recognition.ROUTES,
 };
 
 const IP_DENY = 'User is not authorized to access this resource with an explicit deny';
@@ -204,7 +206,7 @@ function handleModules(sb, req) {
 			outcome: 'not_found',
 		};
 	}
-	const keyError = verify.ROUTES[req.path] ? verify.checkVerifyKey(sb, req.apiKey, checkKey) : checkKey(req.apiKey);
+	const keyError = verify.ROUTES[req.path] || recognition.ROUTES[req.path] ? verify.checkVerifyKey(sb, req.apiKey, checkKey) : checkKey(req.apiKey);
 	return keyError || fn(sb, req);
 }
 

@@ -8,6 +8,7 @@ const { FaultSchedule } = require('./faults');
 const { inspectFaceImage } = require('./images');
 const { handleModules } = require('./modules');
 const { ROUTES: VERIFY_ROUTES, logVerifyBody } = require('./verify');
+const { ROUTES: RECOGNITION_ROUTES, logRecognitionBody } = require('./recognition');
 const { handleAdmin } = require('./admin');
 const idcheck = require('./idcheck');
 const { IdcheckStore } = require('./idcheckStore');
@@ -381,6 +382,7 @@ class SandboxServer {
 				img = parsed.body ? inspectFaceImage(parsed.body.faceImage) : NO_IMAGE;
 				entry.body = this.logBody(parsed, img, buf.length);
 				if (parsed.body && VERIFY_ROUTES[path]) Object.assign(entry.body, logVerifyBody(this, parsed.body));
+				if (parsed.body && RECOGNITION_ROUTES[path]) Object.assign(entry.body, logRecognitionBody(this, parsed.body));
 			}
 			const delay = fault && fault.latencyMs != null ? fault.latencyMs : this.config.latencyMs;
 			// The request is processed even if the client gave up while waiting: a real server would not know.

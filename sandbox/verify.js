@@ -241,4 +241,4 @@ function logVerifyBody(sb, body) {
 	return { images, pipelines: p && typeof p === 'object' && !Array.isArray(p) ? { sr: p.sr, pc: p.pc, ps: p.ps } : p === undefined ? null : p, callbackUrl: 'callbackUrl' in body };
 }
 
-module.exports = { ROUTES, MESSAGES, checkVerifyKey, logVerifyBody, readImage };
+module.exports = { ROUTES, MESSAGES, checkVerifyKey, checkCallback, logVerifyBody, readImage };

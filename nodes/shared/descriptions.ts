@@ -324,6 +324,8 @@ export interface ImageRead {
 	role: ImageRole;
 	/** The operation reads two images (Face Compare): neither is ever picked automatically. */
 	twoImages?: boolean;
+	/** The operation's API also reads BMP (Global ID OCR). */
+	acceptBmp?: boolean;
 }
 
 export function imageParameters(this: IExecuteFunctions, itemIndex: number, read: ImageRead): ImageParameters {
@@ -349,7 +351,7 @@ export function imageParameters(this: IExecuteFunctions, itemIndex: number, read
 
 /** Reads, finds, downloads and checks one image of the item; a problem the applicant can fix names their photo. */
 export async function readImage(this: IExecuteFunctions, itemIndex: number, read: ImageRead): Promise<EncodedImage> {
-	const parameters = imageParameters.call(this, itemIndex, read);
+	const parameters = { ...imageParameters.call(this, itemIndex, read), acceptBmp: read.acceptBmp === true };
 	if (parameters.source === 'url') refuseDownloadAgain.call(this, itemIndex, read);
 	// Read per item like the ARGOS requests' own timeout: an expression may give anything.
 	const timeoutSeconds = readInteger.call(this, itemIndex, 'options.timeout', 'Timeout (Seconds)', { min: 1, max: 600, fallback: 30 });

@@ -132,6 +132,25 @@ function createContractClient({ baseUrl, apiKey }) {
 			return { ok: true, scores, transactionId: r.body.transactionId };
 		},
 
+		/**
+		 * argos-idcheck-api.md §4: { idImage, idBackImage?, issuingCountry, idType } -> result.data { raw, ocr };
+		 * raw.*.score 0..100 where present. The ko page's other shape is [CONFLICT]: returned as unknown, not read.
+		 */
+		async recognize(front, { back, issuingCountry, idType }) {
+			const payload = { idImage: rawBase64(front), issuingCountry, idType, ...(back ? { idBackImage: rawBase64(back) } : {}) };
+			const r = await post(baseUrl, apiKey, 'recognition', payload);
+			if (r.error) return r.error;
+			const data = isObject(r.body.result) ? r.body.result.data : undefined;
+			if (!isObject(data)) return { ok: true, shape: 'unknown', body: r.body };
+			if (!isObject(data.raw) || !isObject(data.ocr)) violation('result.data must hold raw and ocr objects');
+			for (const [key, entry] of Object.entries(data.raw)) {
+				if (!isObject(entry)) violation(`result.data.raw.${key} must be an object`);
+				if (entry.score !== undefined && !isScore100(entry.score)) violation(`result.data.raw.${key}.score must be 0..100`);
+			}
+			for (const [key, value] of Object.entries(data.ocr)) if (typeof value !== 'string') violation(`result.data.ocr.${key} must be text`);
+			return { ok: true, shape: 'data', raw: data.raw, ocr: data.ocr, transactionId: r.body.transactionId };
+		},
+
 		/** Raw access for error cases a well-behaved client never sends (missing fields, bad pipelines). */
 		async raw(path, payload) {
 			const r = await post(baseUrl, apiKey, path, payload);

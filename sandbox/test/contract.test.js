@@ -165,3 +165,27 @@ describe('gateway errors on all three endpoints', () => {
 		await expect(client.faceLiveness(img())).rejects.toThrow(ContractViolation);
 	});
 });
+
+describe('Global ID OCR', () => {
+	const { sampleIdImage } = require('..');
+	test('a client built from §4 reads front and front+back, and sees the ko shape as unknown', async () => {
+		const one = await client.recognize(sampleIdImage({ ocr: { fullName: 'ANN LEE', number: '1' }, score: 61 }), { issuingCountry: 'KOR', idType: 'government_id' });
+		expect(one).toMatchObject({ ok: true, shape: 'data', ocr: { ocr_fullName: 'ANN LEE', ocr_number: '1' }, raw: { name: { score: 61 } } });
+		const two = await client.recognize(sampleIdImage({ format: 'bmp' }), { back: sampleIdImage({ format: 'png' }), issuingCountry: 'USA', idType: 'passport' });
+		expect(two.shape).toBe('data');
+		sb.setConfig({ recognitionShape: 'ko' });
+		expect((await client.recognize(sampleIdImage(), { issuingCountry: 'USA', idType: 'passport' })).shape).toBe('unknown');
+	});
+
+	test('its documented errors come back as { errorCode, message }', async () => {
+		for (const [payload, code] of [
+			[{ issuingCountry: 'USA', idType: 'passport' }, 1005],
+			[{ idImage: 'x', idType: 'passport' }, 1006],
+			[{ idImage: 'x', issuingCountry: 'USA' }, 1014],
+			[{ idImage: 'aGVsbG8=', issuingCountry: 'USA', idType: 'passport' }, 1013],
+		]) {
+			const r = await client.raw('recognition', payload);
+			expect(r).toMatchObject({ errorCode: code });
+		}
+	});
+});

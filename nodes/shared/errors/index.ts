@@ -10,6 +10,7 @@ import type { OperationName } from '../helpers/interfaces';
 import { APPLICANT } from './applicant';
 import { FACE_ID_ERRORS, IMAGE_TOO_LARGE_API } from './faceId';
 import { LOCAL_ERRORS } from './local';
+import { RECOGNITION_ERRORS } from './recognition';
 import { VERIFY_ERRORS } from './verify';
 import type { CodeEntry, ErrorText, FaceErrorInfo } from './types';
 
@@ -18,6 +19,14 @@ export { LOCAL_ERRORS, MEGABYTE } from './local';
 
 /** Every documented ARGOS errorCode, all products: their code ranges do not overlap. */
 export const API_ERRORS: Record<number, CodeEntry> = { ...FACE_ID_ERRORS, ...VERIFY_ERRORS };
+
+/**
+ * Operations whose API gives the shared numbers other meanings: only their own table applies (plus the key
+ * errors, which the gateway sends alike to every product).
+ */
+export const OPERATION_ERRORS: Partial<Record<OperationName, Record<number, CodeEntry>>> = {
+	read: { 6039: FACE_ID_ERRORS[6039], 6040: FACE_ID_ERRORS[6040], ...RECOGNITION_ERRORS },
+};
 
 /** Problems that doom every item of the run: the node throws if nothing succeeded yet. */
 const FATAL_CODES = new Set<number | string>([
@@ -141,7 +150,7 @@ export function fromApiResponse(
 ): FaceErrorInfo {
 	const code = parseErrorCode(body?.errorCode);
 	const apiMessage = typeof body?.message === 'string' ? body.message : undefined;
-	const entry = typeof code === 'number' ? API_ERRORS[code] : undefined;
+	const entry = typeof code === 'number' ? (OPERATION_ERRORS[operation] ?? API_ERRORS)[code] : undefined;
 	if (code !== undefined) {
 		const text: ErrorText = entry?.byOperation?.[operation] ?? entry ?? {
 			message: `ARGOS error ${code}`,

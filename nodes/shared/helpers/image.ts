@@ -99,8 +99,15 @@ function webpProblem(buf: Buffer): string | undefined {
 	return buf.length < expected ? `it has ${buf.length} of the ${expected} bytes its header announces` : undefined;
 }
 
+/** A BMP announces its file size in its header; fewer bytes mean it was cut off. */
+function bmpProblem(buf: Buffer): string | undefined {
+	const expected = buf.length >= 6 ? buf.readUInt32LE(2) : Number.POSITIVE_INFINITY;
+	return buf.length < expected ? `it has ${buf.length} of the ${expected} bytes its header announces` : undefined;
+}
+
 /** Whether a supported image is complete: cut-off uploads and downloads are common and cost an API call. */
 export function imageStructureProblem(format: string, buf: Buffer): string | undefined {
+	if (format === 'BMP') return bmpProblem(buf);
 	if (format === 'JPEG') return jpegProblem(buf);
 	if (format === 'PNG') return pngProblem(buf);
 	if (format === 'WebP') return webpProblem(buf);
@@ -168,6 +175,8 @@ export interface ImageParameters {
 	/** 0 turns the size check off. */
 	maxImageSizeMb: number;
 	sendAs: 'base64' | 'dataUrl';
+	/** BMP is accepted beside JPEG, PNG and WebP (Global ID OCR lists it; the other APIs do not). */
+	acceptBmp?: boolean;
 }
 
 /** Fetches a URL with the size limit enforced while reading; supplied by actions/ from transport/. */
@@ -303,13 +312,17 @@ export async function loadImage(
 	return await Promise.resolve(raw).then((r) => checked(r, p)).catch(aboutImage(imageRef(raw.summary)));
 }
 
+function withBmp(sniffed: Sniffed, accept: boolean): Sniffed {
+	return accept && sniffed.format === 'a BMP bitmap' ? { format: 'BMP', mimeType: 'image/bmp', supported: true } : sniffed;
+}
+
 /** The local checks, before anything is sent: a bad file never costs an API call. */
 function checked(raw: RawImage, p: ImageParameters): EncodedImage {
 	const bytes = raw.buffer ? raw.buffer.length : base64ByteLength(raw.b64 ?? '');
 	if (bytes <= 0) throw localError('IMAGE_EMPTY', undefined);
 	// 44 base64 characters decode to the 33 bytes the signatures need.
 	const head = raw.buffer ? raw.buffer.subarray(0, 33) : Buffer.from((raw.b64 ?? '').slice(0, 44), 'base64');
-	const sniffed = sniffImageFormat(head);
+	const sniffed = withBmp(sniffImageFormat(head), p.acceptBmp === true);
 	if (p.validate && !sniffed.supported) throw localError('IMAGE_UNSUPPORTED_FORMAT', { detected: sniffed.format });
 	if (p.maxImageSizeMb > 0 && bytes > p.maxImageSizeMb * MEGABYTE) throw localError('IMAGE_TOO_LARGE', { bytes, maxMb: p.maxImageSizeMb });
 	const buffer = raw.buffer ?? (p.validate ? Buffer.from(raw.b64 ?? '', 'base64') : undefined);

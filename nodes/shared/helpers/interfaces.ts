@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 /** Operation values double as module names under actions/<resource>/ (`delete` is a reserved word). */
-export type OperationName = 'add' | 'search' | 'getAll' | 'deleteFace' | 'check' | 'compare' | 'checkLiveness';
+export type OperationName = 'add' | 'search' | 'getAll' | 'deleteFace' | 'check' | 'compare' | 'checkLiveness' | 'read';
 
 /** POST /modules/faces */
 export interface AddFaceResponse {
