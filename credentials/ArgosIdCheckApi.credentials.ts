@@ -33,6 +33,29 @@ export class ArgosIdCheckApi implements ICredentialType {
 			description:
 				'Change only for a proxy or the local sandbox (e.g. http://127.0.0.1:8787). Must be https://, except for localhost.',
 		},
+		{
+			displayName: 'Webhook Decryption',
+			name: 'webhookDecryption',
+			type: 'options',
+			options: [
+				{ name: 'Try Each Recipe (Auto)', value: 'auto', description: 'Tries the recipes below in order and keeps the first that gives an ARGOS event' },
+				{ name: 'AES-256-ECB, SHA-256 of the Key, Base64', value: 'ecb-sha256-base64' },
+				{ name: 'AES-256-ECB, First 32 Bytes of the Key, Base64', value: 'ecb-raw32-base64' },
+				{ name: 'AES-256-ECB, SHA-256 of the Key, Hex', value: 'ecb-sha256-hex' },
+				{ name: 'AES-256-GCM, SHA-256 of the Key, Base64 (Nonce ‖ Data ‖ Tag)', value: 'gcm-sha256-base64' },
+			],
+			default: 'auto',
+			description:
+				'Only for the Argos ID Check Trigger, when "Secure Data Transmission" is on in the ARGOS project: how its encrypted webhook bodies ({"data": …}) are read. ARGOS does not publish the exact recipe; these are inferred from its docs (see the README).',
+		},
+		{
+			displayName: 'Secret Key',
+			name: 'secretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only if ARGOS issued your project a separate secretKey for encryption; empty: the API key is used',
+		},
 	];
 
 	authenticate = keyOnlyToBaseUrl('https://rest-api.argosidentity.com');

@@ -52,6 +52,26 @@ export function statusOf(raw: IDataObject): string | undefined {
 	return pick(kyc ?? {}, 'result', 'status') ?? pick(kycResult ?? {}, 'status') ?? pick(raw, 'kyc_result', 'status', 'kycStatus');
 }
 
+/** What ARGOS keeps of a deleted submission's data (§3.5: "keeps submission id, date, ID type, approval status"). */
+const KEPT_DATA = new Set(['idType']);
+
+/**
+ * Whether ARGOS holds the submission only as it keeps deleted ones: no e-mail, user ID, images, OCR or
+ * personal data. ARGOS documents no "deleted" flag, so its absence of personal data is the sign (a flag,
+ * where one is present, counts too).
+ */
+export function isErased(raw: IDataObject): boolean {
+	if (raw.deleted === true || statusOf(raw) === 'deleted') return true;
+	const data = isObject(raw.data) ? Object.keys(raw.data).filter((key) => !KEPT_DATA.has(key)) : [];
+	const personal = ['email', 'userid', 'image', 'ocr', 'OCR_raw'].some((key) => raw[key] !== undefined && raw[key] !== '') || data.length > 0;
+	return !personal;
+}
+
+/** The state a workflow acts on: `deleted` for an erased submission, else its status. */
+export function stateOf(raw: IDataObject): string | undefined {
+	return isErased(raw) ? 'deleted' : statusOf(raw);
+}
+
 /** One submission: the fields a workflow maps, then ARGOS's object untouched. */
 export function normaliseSubmission(raw: IDataObject): IDataObject {
 	const data = isObject(raw.data) ? raw.data : {};
@@ -65,6 +85,7 @@ export function normaliseSubmission(raw: IDataObject): IDataObject {
 	return {
 		submissionId: pick(raw, 'submission_id', 'submissionId'),
 		status: statusOf(raw),
+		...(isErased(raw) && { deleted: true }),
 		userId: fromEither('userid', 'userId'),
 		email: fromEither('email'),
 		fullName: fromEither('full_name', 'fullName', 'name'),

@@ -12,7 +12,7 @@
  *
  * Redirects are never followed: n8n would carry the x-api-key header to wherever a 3xx points.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IN8nHttpFullResponse, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { type BodyStream, BodyTooLarge, readBody } from './body';
@@ -212,7 +212,7 @@ export class ArgosApi {
 	attempts = 0;
 
 	constructor(
-		private readonly fn: IExecuteFunctions,
+		private readonly fn: IExecuteFunctions | IWebhookFunctions,
 		private readonly settings: ApiSettings,
 		readonly operation: string,
 	) {}

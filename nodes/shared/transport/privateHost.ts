@@ -62,7 +62,7 @@ export function ipv4Kind(address: number): PrivateHostKind | undefined {
 }
 
 /** a.b.c.d with four decimal parts 0–255, as the URL parser writes every IPv4 host. */
-function parseIpv4(text: string): number | undefined {
+export function parseIpv4(text: string): number | undefined {
 	const parts = text.split('.');
 	if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
 	const [a, b, c, d] = parts.map(Number);
@@ -70,7 +70,7 @@ function parseIpv4(text: string): number | undefined {
 }
 
 /** Eight 16-bit groups; takes `::` and a dotted IPv4 tail, though the URL parser never writes the tail. */
-function parseIpv6(text: string): number[] | undefined {
+export function parseIpv6(text: string): number[] | undefined {
 	let hex = text;
 	if (text.includes('.')) {
 		const lastColon = text.lastIndexOf(':');

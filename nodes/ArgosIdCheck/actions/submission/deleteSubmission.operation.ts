@@ -9,7 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { FaceError, localError } from '../../../shared/errors';
 import type { ArgosApi } from '../../../shared/transport';
 import { optionsCollection, readChoice, readMultiChoice, readText, requestOptions } from '../../../shared/descriptions';
-import { readSubmissionId, submissionIdField } from '../../submission';
+import { isErased, readSubmissionId, submissionIdField } from '../../submission';
 import { getSubmission } from './get.operation';
 
 export const PARTIAL_FIELDS = [
@@ -75,9 +75,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['submission'], operation: ['deleteSubmission'] } }, properties);
 
-/** What ARGOS keeps of a deleted submission's data (§3.5: "keeps submission id, date, ID type, approval status"). */
-const KEPT_DATA = new Set(['idType']);
-
 /** "Not found" in the two delete error shapes (§3.5). */
 const NOT_FOUND = new Set(['SUBMISSION_NOT_FOUND']);
 
@@ -115,17 +112,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, api: A
 	throw failure;
 }
 
-/**
- * Whether the submission is gone or kept only as ARGOS keeps deleted ones (id, dates, ID type, status,
- * no personal data). When it cannot be read, it may not be (so: false).
- */
+/** Whether the submission is gone or kept only as ARGOS keeps deleted ones. When it cannot be read, it may not be. */
 async function erased(api: ArgosApi, submissionId: string): Promise<boolean> {
 	const raw = await getSubmission(api, submissionId).catch((error: unknown) =>
 		error instanceof FaceError && error.info.code === 'SUBMISSION_NOT_FOUND' ? null : undefined,
 	);
 	if (raw === null) return true;
-	if (raw === undefined) return false;
-	const data = raw.data && typeof raw.data === 'object' ? Object.keys(raw.data).filter((key) => !KEPT_DATA.has(key)) : [];
-	const personal = ['email', 'userid', 'image', 'ocr', 'OCR_raw'].some((key) => raw[key] !== undefined && raw[key] !== '') || data.length > 0;
-	return !personal;
+	return raw !== undefined && isErased(raw);
 }
