@@ -208,10 +208,10 @@ async function main() {
 	const delSub = items(erase, 'Delete Submission');
 	out.write();
 	out.write(`${paint.bold('3. Erase')}  ${paint.dim(`from "${ERASE_TRIGGER}" with Submission ID ${ic.approvedSubmissionId} (${seconds(erase.durationMs)})`)}`);
-	out.write(`  Look Up Face     → ${looked.map((r) => `faceId ${r.faceId}`).join(', ') || 'no row'}`);
-	out.write(`  Delete Face      → ${delFace.map((d) => (d.deleted ? `deleted ${d.faceId}` : JSON.stringify(d))).join(', ') || 'not run'}`);
-	out.write(`  Delete Submission→ ${delSub.map((d) => JSON.stringify(d).slice(0, 120)).join(', ') || 'not run'}`);
-	out.write(`  Forget Row       → ${items(erase, 'Forget Row').filter((r) => r.submissionId).length} row(s) removed`);
+	out.write(`  Look Up Face       → ${looked.map((r) => `faceId ${r.faceId}`).join(', ') || 'no row'}`);
+	out.write(`  Delete Face        → ${delFace.map((d) => (d.deleted ? `deleted ${d.faceId}` : JSON.stringify(d))).join(', ') || 'not run'}`);
+	out.write(`  Delete Submission  → ${delSub.map((d) => JSON.stringify(d).slice(0, 120)).join(', ') || 'not run'}`);
+	out.write(`  Forget Row         → ${items(erase, 'Forget Row').filter((r) => r.submissionId).length} row(s) removed`);
 	for (const n of ['Deleting Face Failed', 'Deleting Submission Failed']) expect(items(erase, n).length === 0, `nothing should reach "${n}"`);
 	const gone = !facesInDemo().some((f) => f.faceId === faceId);
 	const sub = ic.submission(ic.approvedSubmissionId);
