@@ -148,9 +148,12 @@ async function startImageHost() {
  * The URL parameter of each image of a check, read from the node type n8n serves (so the steps follow the node's
  * own names): { source, url } per image, or null when the node has no URL source for this resource.
  */
-function urlParameters(nodeType, resource) {
+function urlParameters(nodeType, resource, operation) {
 	const props = nodeType.properties ?? [];
-	const shown = (p) => (p.displayOptions?.show?.resource ?? []).includes(resource);
+	// by operation too: ID Document has Check Liveness and Read (OCR), each with its own image parameters
+	const shown = (p) =>
+		(p.displayOptions?.show?.resource ?? []).includes(resource) &&
+		(!operation || !p.displayOptions?.show?.operation || p.displayOptions.show.operation.includes(operation));
 	const pairs = [];
 	for (const p of props) {
 		if (!shown(p) || p.type !== 'options' || !/ImageSource$|^imageSource$/.test(p.name)) continue;
@@ -248,7 +251,7 @@ function verifySteps({ step, get, ctx, version, log }) {
 		if (!n8n.ready || !n8n.types) throw new Error('n8n did not start or did not serve the node type');
 		const names = {};
 		for (const check of Object.keys(CHECKS)) {
-			const found = urlParameters(n8n.types.node, CHECKS[check].parameters.resource);
+			const found = urlParameters(n8n.types.node, CHECKS[check].parameters.resource, CHECKS[check].parameters.operation);
 			if (found) names[check] = found;
 			else state.urlSkip[check] = `the packed node has no Image Source -> URL for every image of ${CHECKS[check].parameters.resource} (the URL source comes with the image branch)`;
 		}
