@@ -236,6 +236,7 @@ class WebhookDispatcher {
 		this.deliveries = [];
 		this.nextId = 1;
 		this.nextEvent = 1;
+		this.nextRelease = 1;
 		this.closed = false;
 		this.rng = null;
 		this.rngSeed = undefined;
@@ -309,7 +310,7 @@ class WebhookDispatcher {
 	}
 
 	record(fields) {
-		const rec = { id: this.nextId++, duplicateOf: null, lost: false, delayMs: 0, reordered: false, heldMs: 0, forged: false, headers: {}, error: null, ...fields, attempts: [] };
+		const rec = { id: this.nextId++, duplicateOf: null, lost: false, delayMs: 0, reordered: false, heldMs: 0, releaseSeq: null, forged: false, headers: {}, error: null, ...fields, attempts: [] };
 		this.deliveries.push(rec);
 		if (this.deliveries.length > this.sb.config.logLimit) this.deliveries.splice(0, this.deliveries.length - this.sb.config.logLimit);
 		return rec;
@@ -357,6 +358,8 @@ class WebhookDispatcher {
 
 	release(rec) {
 		rec.state = 'pending';
+		// Release order is what a receiver would see if the network kept order; tests compare it with emission order.
+		rec.releaseSeq = this.nextRelease++;
 		this.sb.later(rec.delayMs, () => this.attempt(rec, 0));
 	}
 
@@ -488,7 +491,7 @@ function normaliseHeaders(headers) {
 
 /** A stored submission gets its real §2.3 body; a made-up id gets the generic envelope a receiver must still parse. */
 function forgedPayload(sb, event, submissionId) {
-	const sub = submissionId ? sb.idcheck.store.get(submissionId) : null;
+	const sub = sb && submissionId ? sb.idcheck.store.get(submissionId) : null;
 	if (sub) {
 		try {
 			return payloadFor(sb.config, event, sub, { admin: sb.idcheck.store.admins.values().next().value, update: [] });
