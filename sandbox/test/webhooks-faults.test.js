@@ -189,7 +189,9 @@ describe('each fault alone', () => {
 		const released = [...d].sort((a, b) => a.releaseSeq - b.releaseSeq);
 		expect(released.map((x) => x.eventSeq)).not.toEqual(d.map((x) => x.eventSeq));
 		expect(d.some((x) => x.reordered)).toBe(true);
-		expect(d.every((x) => x.heldMs >= 100)).toBe(true);
+		// the window opens with the first held send; later ones wait out the rest of it
+		expect(d[0].heldMs).toBeGreaterThanOrEqual(110);
+		expect(d.every((x) => x.heldMs <= d[0].heldMs)).toBe(true);
 		const pos = new Map(released.map((x, i) => [`${x.submissionId}/${x.event}`, i]));
 		expect(r.submissions.some((s) => pos.get(`${s.submissionId}/approved`) > pos.get(`${s.submissionId}/delete`))).toBe(true);
 		// what actually arrived differs from emission order too
