@@ -40,10 +40,22 @@ const DEFAULT_CONFIG = Object.freeze({
 	idcheckWebhookCommentAs: 'string',
 	idcheckWebhookRetryDelaysMs: Object.freeze([1000, 5000, 25000]),
 	idcheckWebhookTimeoutMs: 10000,
+	// Webhook faults (webhooks.js): all off by default, so a plain run delivers each event once, at once, in order.
+	idcheckWebhookSeed: 1,
+	idcheckWebhookDuplicates: 0,
+	idcheckWebhookDuplicateRate: 1,
+	idcheckWebhookMaxDelayMs: 0,
+	idcheckWebhookReorderWindowMs: 0,
+	idcheckWebhookLossRate: 0,
+	idcheckWebhookEncryption: 'off',
+	idcheckWebhookSecretKey: null,
 });
+
+const WEBHOOK_ENCRYPTIONS = Object.freeze(['off', 'aes-256-ecb-sha256', 'aes-256-ecb-raw32', 'aes-256-ecb-sha256-hex', 'aes-256-gcm']);
 
 const nonNegativeInt = (v) => Number.isInteger(v) && v >= 0;
 const positiveInt = (v) => Number.isInteger(v) && v > 0;
+const rate = (v) => typeof v === 'number' && v >= 0 && v <= 1;
 const score = (v) => typeof v === 'number' && v >= 0 && v <= 100;
 
 const RULES = {
@@ -79,6 +91,14 @@ const RULES = {
 	idcheckWebhookCommentAs: [(v) => v === 'string' || v === 'array', "'string' or 'array'"],
 	idcheckWebhookRetryDelaysMs: [(v) => Array.isArray(v) && v.length <= 10 && v.every(nonNegativeInt), 'an array of at most 10 non-negative integers'],
 	idcheckWebhookTimeoutMs: [positiveInt, 'a positive integer'],
+	idcheckWebhookSeed: [(v) => nonNegativeInt(v) || (typeof v === 'string' && v.length > 0), 'a non-negative integer or a non-empty string'],
+	idcheckWebhookDuplicates: [(v) => Number.isInteger(v) && v >= 0 && v <= 5, 'an integer 0..5'],
+	idcheckWebhookDuplicateRate: [rate, 'a number 0..1'],
+	idcheckWebhookMaxDelayMs: [(v) => nonNegativeInt(v) && v <= 600000, 'an integer 0..600000'],
+	idcheckWebhookReorderWindowMs: [(v) => nonNegativeInt(v) && v <= 600000, 'an integer 0..600000'],
+	idcheckWebhookLossRate: [rate, 'a number 0..1'],
+	idcheckWebhookEncryption: [(v) => WEBHOOK_ENCRYPTIONS.includes(v), WEBHOOK_ENCRYPTIONS.map((e) => `'${e}'`).join(', ')],
+	idcheckWebhookSecretKey: [(v) => v === null || (typeof v === 'string' && v.length > 0), 'null or a non-empty string'],
 	recognitionShape: [(v) => v === 'data' || v === 'ko', "'data' or 'ko'"],
 	ipAllowList: [(v) => v === null || (Array.isArray(v) && v.every((a) => typeof a === 'string' && a.length > 0)), 'null or an array of IP address strings'],
 };
@@ -98,4 +118,4 @@ function mergeConfig(base, partial) {
 	return next;
 }
 
-module.exports = { DEFAULT_CONFIG, mergeConfig };
+module.exports = { DEFAULT_CONFIG, mergeConfig, WEBHOOK_ENCRYPTIONS };

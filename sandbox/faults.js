@@ -193,4 +193,4 @@ class FaultSchedule {
 	}
 }
 
-module.exports = { FaultSchedule, mulberry32, ACTIONS };
+module.exports = { FaultSchedule, mulberry32, seedToInt, ACTIONS };

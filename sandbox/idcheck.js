@@ -6,6 +6,9 @@
 const crypto = require('node:crypto');
 const { IDCHECK_KEY, IDCHECK_ADMIN, APPROVED_FACE_KEY, SEED_IDS, STATUSES, IMAGE_TYPES, parseArgosTime, argosTime } = require('./idcheckStore');
 const { sniffFormat } = require('./images');
+const { mulberry32, seedToInt } = require('./faults');
+const { WEBHOOK_KNOBS } = require('./webhooks');
+const { WEBHOOK_ENCRYPTIONS } = require('./config');
 
 const IP_DENY = 'User is not authorized to access this resource with an explicit deny';
 const REQUEST_TYPES = ['kyc', 'aml', 'data', 'others'];
@@ -456,7 +459,88 @@ function moveSubmission(sb, id, o) {
 	return sub;
 }
 
-function handleIdcheckAdmin(sb, { method, path, buf }) {
+// ---- scenario: many submissions through their lifecycles in one call --------------------------------------
+
+// Steps after `created`; each is a status move (its §2.2 event), 'delete' (with an admin, so it is announced) or
+// 'updated' (a data edit). Ending states a receiver has to get right under reordering are the point, hence the
+// pairs whose second event contradicts or supersedes the first.
+const LIFECYCLES = {
+	approved: ['approved'],
+	rejected: ['rejected'],
+	pendingThenApproved: ['pending', 'approved'],
+	pendingThenRejected: ['pending', 'rejected'],
+	approvedThenDeleted: ['approved', 'delete'],
+	rejectedThenDeleted: ['rejected', 'delete'],
+	retryThenApproved: ['incomplete', 'approved'],
+	approvedThenUpdated: ['approved', 'updated'],
+	incomplete: [],
+};
+
+/** Exact counts from weights (largest remainder), so a mix like {approved: 30, rejected: 20} of 50 is met exactly. */
+function allocate(mix, count) {
+	const entries = Object.entries(mix);
+	const total = entries.reduce((t, [, w]) => t + w, 0);
+	const raw = entries.map(([k, w]) => ({ k, exact: (w / total) * count }));
+	const out = Object.fromEntries(raw.map((r) => [r.k, Math.floor(r.exact)]));
+	let left = count - Object.values(out).reduce((a, b) => a + b, 0);
+	for (const r of [...raw].sort((a, b) => b.exact - Math.floor(b.exact) - (a.exact - Math.floor(a.exact)))) {
+		if (left-- <= 0) break;
+		out[r.k]++;
+	}
+	return out;
+}
+
+function runScenario(sb, o) {
+	const count = o.count == null ? 10 : o.count;
+	if (!Number.isInteger(count) || count < 1 || count > 1000) throw new TypeError('count must be an integer 1..1000');
+	const seed = o.seed == null ? 1 : o.seed;
+	if (!(Number.isInteger(seed) && seed >= 0) && !(typeof seed === 'string' && seed)) throw new TypeError('seed must be a non-negative integer or a non-empty string');
+	const mix = o.mix == null ? Object.fromEntries(Object.keys(LIFECYCLES).map((k) => [k, 1])) : o.mix;
+	if (!mix || typeof mix !== 'object' || Array.isArray(mix) || Object.keys(mix).length === 0) throw new TypeError('mix must be an object of lifecycle weights');
+	for (const [k, w] of Object.entries(mix)) {
+		if (!(k in LIFECYCLES)) throw new TypeError(`unknown lifecycle "${k}" (known: ${Object.keys(LIFECYCLES).join(', ')})`);
+		if (typeof w !== 'number' || !(w >= 0) || !Number.isFinite(w)) throw new TypeError(`mix.${k} must be a non-negative number`);
+	}
+	if (!Object.values(mix).some((w) => w > 0)) throw new TypeError('mix needs at least one positive weight');
+	const counts = allocate(mix, count);
+	const plan = Object.entries(counts).flatMap(([k, n]) => Array(n).fill(k));
+	const rng = mulberry32(seedToInt(seed));
+	for (let i = plan.length - 1; i > 0; i--) {
+		const j = Math.floor(rng() * (i + 1));
+		[plan[i], plan[j]] = [plan[j], plan[i]];
+	}
+	const store = sb.idcheck.store;
+	const hooks = sb.idcheck.webhooks;
+	// Several runs with one seed must not collide on ids; the run number restarts with a reset, like the seed data.
+	const run = (sb.idcheck.scenarioRuns = (sb.idcheck.scenarioRuns || 0) + 1);
+	const submissions = plan.map((lifecycle, i) => {
+		const id = `scn-${seed}-${run}-${String(i + 1).padStart(3, '0')}`;
+		const sub = store.create({ id, status: 'incomplete', userid: `scn-user-${i + 1}`, email: `scn${i + 1}@example.com`, firstName: 'Scenario', lastName: `Person${i + 1}`, gender: i % 2 ? 'male' : 'female', nationality: 'USA', dateOfBirth: '1990-01-01', idType: 'passport', issuingCountry: 'USA', images: ['idImage', 'selfieImage'] });
+		const events = ['created'];
+		hooks.emit('created', sub);
+		for (const step of LIFECYCLES[lifecycle]) {
+			if (step === 'delete') {
+				store.wipe(sub);
+				hooks.emit('delete', sub, { admin: IDCHECK_ADMIN });
+				events.push('delete');
+			} else if (step === 'updated') {
+				sub.data.gender = sub.data.gender === 'male' ? 'female' : 'male';
+				sub.updatedAt = store.now();
+				hooks.emit('updated', sub, { admin: IDCHECK_ADMIN, update: ['gender'] });
+				events.push('updated');
+			} else {
+				if (step === 'incomplete') sub.attempts++;
+				store.applyStatus(sub, step, { reviewer: step === 'approved' || step === 'rejected' ? IDCHECK_ADMIN : undefined });
+				hooks.emit(eventFor(step), sub);
+				events.push(eventFor(step));
+			}
+		}
+		return { submissionId: id, lifecycle, events, finalStatus: sub.status, deleted: sub.deleted };
+	});
+	return { seed, count, counts, eventCount: submissions.reduce((t, s) => t + s.events.length, 0), submissions };
+}
+
+function handleIdcheckAdmin(sb, { method, path, params, buf }) {
 	const store = sb.idcheck.store;
 	const okJson = (body, status = 200) => ({ status, body });
 	if (method === 'GET' && path === '/__sandbox/idcheck') return okJson(seedInfo(sb));
@@ -464,11 +548,32 @@ function handleIdcheckAdmin(sb, { method, path, buf }) {
 		if (method === 'GET') return okJson({ url: sb.idcheck.webhooks.url });
 		if (method === 'POST' || method === 'PUT') {
 			const b = jsonBody(buf);
-			if (!('url' in b)) throw new TypeError('body must be { "url": string | null }');
-			return okJson(sb.idcheck.webhooks.setUrl(b.url));
+			if (!('url' in b)) throw new TypeError('body must be { "url": string | null, "config"?: { idcheckWebhook…} }');
+			if (b.config != null) {
+				if (typeof b.config !== 'object' || Array.isArray(b.config)) throw new TypeError('config must be an object');
+				const stray = Object.keys(b.config).find((k) => !WEBHOOK_KNOBS.includes(k));
+				if (stray) throw new TypeError(`config.${stray} is not a webhook knob (known: ${WEBHOOK_KNOBS.join(', ')})`);
+				sb.setConfig(b.config);
+			}
+			const out = sb.idcheck.webhooks.setUrl(b.url);
+			if (b.config == null) return okJson(out);
+			return okJson({ ...out, config: Object.fromEntries(WEBHOOK_KNOBS.map((k) => [k, sb.config[k]])) });
 		}
 	}
+	if (path === '/__sandbox/idcheck/forge' && method === 'POST') {
+		const b = jsonBody(buf);
+		if (b.encryption != null && !WEBHOOK_ENCRYPTIONS.includes(b.encryption)) throw new TypeError(`encryption must be one of ${WEBHOOK_ENCRYPTIONS.join(', ')}`);
+		return sb.idcheck.webhooks.forge(b).then((d) => okJson(d));
+	}
+	if (path === '/__sandbox/idcheck/scenario' && method === 'POST') return okJson(runScenario(sb, jsonBody(buf)));
 	if (path === '/__sandbox/idcheck/deliveries') {
+		const settled = params && /^(1|true|yes)$/i.test(params.get('settled') || '');
+		if (method === 'GET' && settled) {
+			const t = params.get('timeoutMs');
+			if (t != null && (!/^[0-9]+$/.test(t) || Number(t) > 600000)) throw new TypeError('timeoutMs must be an integer 0..600000');
+			const hooks = sb.idcheck.webhooks;
+			return hooks.settle(t == null ? 30000 : Number(t)).then((ok) => okJson({ settled: ok, pending: hooks.pending(), deliveries: hooks.list() }));
+		}
 		if (method === 'GET') return okJson({ deliveries: sb.idcheck.webhooks.list() });
 		if (method === 'DELETE') {
 			sb.idcheck.webhooks.clear();
@@ -490,4 +595,4 @@ function handleIdcheckAdmin(sb, { method, path, buf }) {
 
 const isIdcheckAdminPath = (p) => p === '/__sandbox/idcheck' || p.startsWith('/__sandbox/idcheck/');
 
-module.exports = { handleIdcheck, handleIdcheckAdmin, keyState, logBody, isIdcheckPath, isIdcheckAdminPath, seedInfo, createSubmission, moveSubmission, ROUTES };
+module.exports = { handleIdcheck, handleIdcheckAdmin, keyState, logBody, isIdcheckPath, isIdcheckAdminPath, seedInfo, createSubmission, moveSubmission, runScenario, LIFECYCLES, ROUTES };

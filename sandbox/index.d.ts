@@ -71,7 +71,30 @@ export interface SandboxConfig {
 	idcheckWebhookRetryDelaysMs: readonly number[];
 	/** A webhook attempt without an answer by then is a failure (default 10000). */
 	idcheckWebhookTimeoutMs: number;
+	/** Seed of every webhook fault draw (default 1); the draws restart at each URL registration and seed change. */
+	idcheckWebhookSeed: number | string;
+	/** Extra byte-identical copies sent of an event (0..5, default 0). */
+	idcheckWebhookDuplicates: number;
+	/** Fraction of events that get those copies (0..1, default 1). */
+	idcheckWebhookDuplicateRate: number;
+	/** Each send (original or copy) waits a seeded 0..max ms (default 0). */
+	idcheckWebhookMaxDelayMs: number;
+	/** >0: sends are held until the window the first of them opened closes, then released shuffled (default 0). */
+	idcheckWebhookReorderWindowMs: number;
+	/** Fraction of events never sent, recorded as lost (0..1, default 0). */
+	idcheckWebhookLossRate: number;
+	/** Webhook body encryption (§2.8); anything but 'off' sends {"data":"…"} (default 'off'). */
+	idcheckWebhookEncryption: IdcheckWebhookEncryption;
+	/** Key text to encrypt with instead of the ID Check API key (a Liveform secretKey); default null. */
+	idcheckWebhookSecretKey: string | null;
 }
+
+/**
+ * 'aes-256-ecb-sha256': key SHA-256(UTF-8 key), AES-256-ECB, PKCS#7, base64 (the §2.8 default);
+ * 'aes-256-ecb-raw32': key = first 32 bytes of the key; 'aes-256-ecb-sha256-hex': the default, hex;
+ * 'aes-256-gcm': SHA-256 key, base64(nonce(12) ‖ ciphertext ‖ tag(16)).
+ */
+export type IdcheckWebhookEncryption = 'off' | 'aes-256-ecb-sha256' | 'aes-256-ecb-raw32' | 'aes-256-ecb-sha256-hex' | 'aes-256-gcm';
 
 export type IdcheckStatus = 'incomplete' | 'pending' | 'approved' | 'rejected';
 export type IdcheckImageType = 'idImage' | 'idBackImage' | 'selfieImage' | 'addressImage';
@@ -110,15 +133,82 @@ export interface IdcheckSnapshot {
 	[field: string]: unknown;
 }
 
+/** One send (an original, a copy, a lost event or a forged delivery). */
 export interface IdcheckDelivery {
 	id: number;
-	event: string;
-	submissionId: string;
+	event: string | null;
+	submissionId: string | null;
 	url: string;
-	payload: Record<string, unknown>;
+	/** Emission number of the event (copies share it); null for forged deliveries. */
+	eventSeq: number | null;
+	/** The plain §2.3 body; null for a forged raw string body. */
+	payload: Record<string, unknown> | null;
+	/** The exact text sent (encrypted when encryption is on); null when encryption itself failed. */
+	body: string | null;
+	encryption: IdcheckWebhookEncryption;
 	createdAt: string;
-	state: 'pending' | 'delivered' | 'failed';
-	attempts: { at: string; status: number | null; error: string | null; durationMs: number | null }[];
+	/** held: waiting in the reorder window; lost: never sent. */
+	state: 'held' | 'pending' | 'delivered' | 'failed' | 'lost';
+	/** Id of the original this is a byte-identical copy of; null for originals. */
+	duplicateOf: number | null;
+	lost: boolean;
+	delayMs: number;
+	/** Released at another position than emitted within its reorder window. */
+	reordered: boolean;
+	heldMs: number;
+	/** Release order across all sends (null until released). */
+	releaseSeq: number | null;
+	forged: boolean;
+	/** Extra headers sent (forged deliveries only). */
+	headers: Record<string, string>;
+	/** Why nothing could be sent (e.g. a raw32 key shorter than 32 bytes). */
+	error: string | null;
+	attempts: { at: string; status: number | null; error: string | null; durationMs: number | null; localAddress?: string | null }[];
+}
+
+export type IdcheckLifecycle =
+	| 'approved'
+	| 'rejected'
+	| 'pendingThenApproved'
+	| 'pendingThenRejected'
+	| 'approvedThenDeleted'
+	| 'rejectedThenDeleted'
+	| 'retryThenApproved'
+	| 'approvedThenUpdated'
+	| 'incomplete';
+
+export interface IdcheckScenarioOptions {
+	/** 1..1000, default 10. */
+	count?: number;
+	/** Shuffles which submission gets which lifecycle (default 1). */
+	seed?: number | string;
+	/** Weights; counts are allocated exactly by largest remainder (default: every lifecycle weight 1). */
+	mix?: Partial<Record<IdcheckLifecycle, number>>;
+}
+
+export interface IdcheckScenarioResult {
+	seed: number | string;
+	count: number;
+	counts: Partial<Record<IdcheckLifecycle, number>>;
+	eventCount: number;
+	submissions: { submissionId: string; lifecycle: IdcheckLifecycle; events: string[]; finalStatus: IdcheckStatus; deleted: boolean }[];
+}
+
+export interface IdcheckForgeOptions {
+	/** Default: the registered webhook URL. */
+	url?: string;
+	/** Sent as is (a string byte for byte, an object as JSON); else event (+ submissionId) builds one. */
+	body?: string | Record<string, unknown>;
+	event?: string;
+	submissionId?: string;
+	/** 'Name: value' lines or an object. */
+	headers?: string[] | Record<string, string>;
+	/** Sent as X-Forwarded-For: the TCP source is always this machine. */
+	sourceAddress?: string;
+	/** Default 'off'. */
+	encryption?: IdcheckWebhookEncryption;
+	/** Key text for encryption (default the project's key as configured). */
+	key?: string;
 }
 
 export interface SandboxIdcheck {
@@ -139,6 +229,13 @@ export interface SandboxIdcheck {
 	webhookUrl(): string | null;
 	deliveries(): IdcheckDelivery[];
 	clearDeliveries(): void;
+	/** Resolves true once no send is held, waiting or retrying; false after timeoutMs (default 30000). */
+	settled(timeoutMs?: number): Promise<boolean>;
+	pendingDeliveries(): number;
+	/** One send, no retries; resolves with its delivery record. */
+	forge(o: IdcheckForgeOptions): Promise<IdcheckDelivery>;
+	/** Creates count submissions and drives each through its lifecycle, firing every webhook. */
+	scenario(o?: IdcheckScenarioOptions): IdcheckScenarioResult;
 }
 
 export type FaultAction = 'status' | 'reset' | 'hang' | 'malformed' | 'html' | 'delay' | 'cut';

@@ -79,6 +79,10 @@ async function startSandbox(options = {}) {
 			webhookUrl: () => core.idcheck.webhooks.url,
 			deliveries: () => core.idcheck.webhooks.list(),
 			clearDeliveries: () => core.idcheck.webhooks.clear(),
+			settled: (timeoutMs) => core.idcheck.webhooks.settle(timeoutMs),
+			pendingDeliveries: () => core.idcheck.webhooks.pending(),
+			forge: (o) => core.idcheck.webhooks.forge(o || {}),
+			scenario: (o) => idcheck.runScenario(core, o || {}),
 		},
 	};
 }

@@ -143,7 +143,7 @@ class SandboxServer {
 		this.log = [];
 		this.seq = 0;
 		// A reset also forgets the webhook URL and stops the old dispatcher's pending retries.
-		if (this.idcheck) this.idcheck.webhooks.closed = true;
+		if (this.idcheck) this.idcheck.webhooks.close();
 		this.idcheck = { store: new IdcheckStore(), webhooks: new WebhookDispatcher(this) };
 	}
 
@@ -210,7 +210,7 @@ class SandboxServer {
 	}
 
 	close() {
-		this.idcheck.webhooks.closed = true;
+		this.idcheck.webhooks.close();
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 		return new Promise((resolve) => {
@@ -243,15 +243,18 @@ class SandboxServer {
 		readBody(req, this.config.maxBodyBytes, (err, buf) => {
 			if (err && err.tooLarge) return sendRaw(res, 413, 'text/html', htmlPage(413));
 			if (err) return;
+			const failed = (e) => ({ status: e.status || (e instanceof TypeError || e instanceof SyntaxError || e instanceof RangeError ? 400 : 500), body: { error: e.message } });
+			const send = (out) => (out.raw ? sendRaw(res, out.status, out.type, out.raw) : sendJson(res, out.status, out.body));
 			let out;
 			try {
 				const admin = idcheck.isIdcheckAdminPath(url.path) ? idcheck.handleIdcheckAdmin : handleAdmin;
 				out = admin(this, { method: req.method, path: url.path, params: url.params, buf });
 			} catch (e) {
-				out = { status: e.status || (e instanceof TypeError || e instanceof SyntaxError ? 400 : 500), body: { error: e.message } };
+				out = failed(e);
 			}
-			if (out.raw) return sendRaw(res, out.status, out.type, out.raw);
-			sendJson(res, out.status, out.body);
+			// A few controls wait (settled deliveries, a forged send); the rest answer at once.
+			if (out && typeof out.then === 'function') return out.then(send, (e) => send(failed(e)));
+			send(out);
 		});
 	}
 

@@ -1,5 +1,5 @@
 // Compiled by ts-jest with the project's strict settings: fails if index.d.ts drifts from how callers use it.
-import { startSandbox, sampleImage, readMarkers, DEFAULT_CONFIG, type RequestLogEntry, type Sandbox, type RandomFaultAction, type ImageMarkers } from '../index';
+import { startSandbox, sampleImage, readMarkers, DEFAULT_CONFIG, type RequestLogEntry, type Sandbox, type RandomFaultAction, type ImageMarkers, type IdcheckWebhookEncryption, type IdcheckScenarioResult, type IdcheckDelivery } from '../index';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -48,5 +48,19 @@ test('typed verify surface: markers, config switches, cut fault with weights', a
 	const entry: RequestLogEntry = sb.requests()[0];
 	expect(entry.outcome).toBe('checked');
 	expect(entry.livenessScore).toBe(64);
+	sb.reset();
+});
+
+test('typed webhook faults: knobs, scenario, settled, forge, delivery flags', async () => {
+	const cfg = sb.setConfig({ idcheckWebhookSeed: 'typed', idcheckWebhookDuplicates: 1, idcheckWebhookLossRate: 0, idcheckWebhookEncryption: 'aes-256-gcm', idcheckWebhookSecretKey: null });
+	const mode: IdcheckWebhookEncryption = cfg.idcheckWebhookEncryption;
+	expect(mode).toBe('aes-256-gcm');
+	const r: IdcheckScenarioResult = sb.idcheck.scenario({ count: 2, seed: 1, mix: { approvedThenDeleted: 1 } });
+	expect(r.submissions[0].events).toEqual(['created', 'approved', 'delete']);
+	expect(await sb.idcheck.settled(1000)).toBe(true);
+	const forged: IdcheckDelivery = await sb.idcheck.forge({ url: 'http://127.0.0.1:1/none', event: 'approved', submissionId: 'x', headers: ['X-Forwarded-For: 52.78.194.237'] });
+	expect(forged.forged).toBe(true);
+	expect(forged.state).toBe('failed');
+	expect(forged.duplicateOf).toBeNull();
 	sb.reset();
 });
