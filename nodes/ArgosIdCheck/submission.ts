@@ -45,6 +45,11 @@ export function readAdmin(this: IExecuteFunctions, itemIndex: number): string {
 	return admin;
 }
 
+/** A write that decides who passes ID Check is never an AI agent's to make (see NOT_FOR_AI_AGENTS). */
+export function refuseAsTool(this: IExecuteFunctions, operation: string): void {
+	if (this.getNode().type.endsWith('Tool')) throw localError('NOT_FOR_AI_AGENTS', { operation });
+}
+
 /** The status a submission is in, wherever this generation of the API put it. */
 export function statusOf(raw: IDataObject): string | undefined {
 	const kyc = isObject(raw.kyc) ? raw.kyc : undefined;
