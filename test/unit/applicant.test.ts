@@ -53,6 +53,11 @@ const LOCAL_SAMPLES: Record<keyof typeof LOCAL_ERRORS, { details: unknown; appli
 	CANCELLED: { details: undefined, applicant: undefined },
 	PARAMETER_INVALID: { details: { parameter: 'Limit', expected: 'a whole number 1 or more', got: '-5', itemIndex: 0 }, applicant: undefined },
 	LIST_NOT_ENDING: { details: { pages: 3, reason: 'a full page brought no new face' }, applicant: undefined },
+	ENCRYPTED_ANSWER: { details: undefined, applicant: undefined },
+	SUBMISSION_NOT_FOUND: { details: { submissionId: 'sub-1' }, applicant: undefined },
+	SUBMISSION_DELETE_NOT_CONFIRMED: { details: { submissionId: 'sub-1' }, applicant: undefined },
+	NOTHING_TO_UPDATE: { details: undefined, applicant: undefined },
+	SUBMISSION_IMAGE_UNREADABLE: { details: { type: 'Selfie', problem: 'it is HTML' }, applicant: undefined },
 };
 
 /** One sentence, for a person: no error codes, no HTTP, no node or API vocabulary. */

@@ -109,6 +109,9 @@ describe('error table', () => {
 			IMAGE_DOWNLOADED_AGAIN: { kept: 'selfie', source: 'Image Source', label: 'Input Binary Field' },
 			ENROLLED_UNDER_ANOTHER_NAME: { matches: 2 },
 			DELETE_NOT_CONFIRMED: { faceId: 'face_1' },
+			SUBMISSION_NOT_FOUND: { submissionId: 'sub-1' },
+			SUBMISSION_DELETE_NOT_CONFIRMED: { submissionId: 'sub-1' },
+			SUBMISSION_IMAGE_UNREADABLE: { type: 'Selfie', problem: 'it is HTML' },
 		};
 		for (const code of Object.keys(LOCAL_ERRORS) as Array<keyof typeof LOCAL_ERRORS>) {
 			const error = localError(code, samples[code] as never);
