@@ -345,6 +345,11 @@ function buildRegistries(options, wf, credentialNames) {
 let executionCounter = Date.now() * 1000;
 const keptLocations = [];
 
+function nameToUuid(text) {
+	const h = crypto.createHash('sha256').update(text).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 function normaliseWorkflow(input) {
 	const wf = typeof input === 'string' ? JSON.parse(input) : JSON.parse(JSON.stringify(input));
 	if (!wf || !Array.isArray(wf.nodes)) throw new Error('[engine harness] workflow JSON needs a "nodes" array');
@@ -354,7 +359,8 @@ function normaliseWorkflow(input) {
 	wf.settings = wf.settings ?? {};
 	wf.nodes = wf.nodes.map((node) => ({
 		...node,
-		id: node.id ?? crypto.randomUUID(),
+		// Stable across calls (as in a saved workflow): state keyed by node id (a trigger's memory) must persist.
+		id: node.id ?? nameToUuid(`${wf.id}/${node.name}`),
 		typeVersion: node.typeVersion ?? 1,
 		position: node.position ?? [0, 0],
 		parameters: node.parameters ?? {},
