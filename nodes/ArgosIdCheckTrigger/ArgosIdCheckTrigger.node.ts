@@ -195,13 +195,14 @@ export class ArgosIdCheckTrigger implements INodeType {
 		if (!claim(memoryKey)) return ignore.call(this, 'already received');
 
 		const block: IDataObject = {
+			// null, not undefined: n8n drops undefined keys when it stores the item, and the block keeps its shape
 			event: event.event,
-			submissionId: event.submissionId,
-			status: event.claimedStatus,
-			userId: event.userId,
-			email: event.email,
+			submissionId: event.submissionId ?? null,
+			status: event.claimedStatus ?? null,
+			userId: event.userId ?? null,
+			email: event.email ?? null,
 			customFields: event.customFields,
-			occurredAt: event.occurredAt,
+			occurredAt: event.occurredAt ?? null,
 			eventKey: event.eventKey,
 			confirmed: false,
 			...(decryptedWith && { decryptedWith }),
@@ -215,9 +216,9 @@ export class ArgosIdCheckTrigger implements INodeType {
 			if (confirmed.error) {
 				// Not taken as done: a re-delivery may confirm it. The workflow still sees it, marked unconfirmed.
 				release(memoryKey);
-				Object.assign(block, { status: null, claimedStatus: event.claimedStatus, error: confirmed.error });
+				Object.assign(block, { status: null, claimedStatus: event.claimedStatus ?? null, error: confirmed.error });
 			} else {
-				Object.assign(block, { status: confirmed.state, claimedStatus: event.claimedStatus, confirmed: true, submission: confirmed.submission });
+				Object.assign(block, { status: confirmed.state ?? null, claimedStatus: event.claimedStatus ?? null, confirmed: true, submission: confirmed.submission });
 			}
 		}
 		const item: INodeExecutionData = { json: { ...block, body } };
