@@ -12,7 +12,7 @@ import { ARGOS_WEBHOOK_ADDRESS, parseRule } from '../../nodes/ArgosIdCheckTrigge
 // shared/argos-idcheck-api.md §2.8 (ours, not ARGOS's)
 const VECTOR = {
 	apiKey: 'EXAMPLE-ARGOS-API-KEY-0000000000000000000',
-	keyHex: '21e842db41f67ce446ff234901e214acdc38225415d2d6bec7b963ed4af59bdf',
+	derivedHex: '21e842db41f67ce446ff234901e214acdc38225415d2d6bec7b963ed4af59bdf',
 	plain: '{"webhook_trigger":"approved","submission_id":"sub_test_0001","kyc_result":{"status":"approved"}}',
 	data: 'R3IAiiKZnax95C7T2/1HKTbrGUhph3gAiaXzzDvY6A4CwTSwzvdLxfi64By1c9mPSmgRNn04K4gcKVJfnhCebLoaYQ/wUfMBiw/KgpSDfUtg9KKrnrvZP9tso4OzArrFL7I6gsp6FrGEO97Tr1xSTw==',
 };
@@ -130,7 +130,7 @@ describe('event.ts: readEvent', () => {
 
 describe('decrypt.ts: the inferred recipes', () => {
 	it('the §2.8 key derivation is SHA-256 of the key', () => {
-		expect(sha(VECTOR.apiKey).toString('hex')).toBe(VECTOR.keyHex);
+		expect(sha(VECTOR.apiKey).toString('hex')).toBe(VECTOR.derivedHex);
 	});
 
 	it('the §2.8 test vector decrypts with auto and with the pinned recipe', () => {
