@@ -94,6 +94,7 @@ function summaryRows(results) {
 	if (t && t.ran) {
 		rows.push([`trigger: deliveries/s Argos ID Check Trigger / Webhook node (C=${t.setup.concurrency})${staleNote(t)}`, t.ratioToWebhookNode, '>= 0.9', t.met ? 'yes' : 'NO']);
 		rows.push([`trigger: deliveries/s Confirm With ARGOS on / off${staleNote(t)}`, t.confirm.throughputRatioToConfirmOff, '', 'info']);
+		if (t.diagnostic) rows.push([`trigger: deliveries/s trigger / Webhook node with Header Auth (diagnostic)${staleNote(t)}`, t.diagnostic.ratioToWebhookNodeWithCredential, '', 'info']);
 	} else if (t) rows.push(['trigger', 'did not run', '', t.reason]);
 	return rows;
 }

@@ -8,6 +8,8 @@
  *   trigger          Argos ID Check Trigger (Confirm With ARGOS off, Allowed Source IPs 127.0.0.1, ::1) -> No Operation
  *   webhookNode      Webhook (POST, Respond Immediately = responseMode onReceived)                      -> No Operation
  *   triggerConfirm   the same trigger with Confirm With ARGOS on, against the sandbox's ID Check API    -> No Operation
+ *   webhookNodeCredential  (diagnostic) the Webhook node with Header Auth: like the trigger, it reads a
+ *                    credential (n8n's getCredentials: database, decryption) on every delivery
  *
  * Load: N distinct `approved` event bodies per run, POSTed at fixed concurrency C by a client in its own
  * process (lib/post-child.js); every run's bodies are new (the trigger drops a re-delivery by its eventKey).
@@ -27,8 +29,9 @@ const { fork } = require('node:child_process');
 const { REPO, WORK, median, round, summarize, load, log, table, sleep } = require('./lib/common');
 const { findInstall, startReady } = require('./peer');
 
-const DEFAULTS = { n: 300, concurrency: 16, reps: 5, warmUp: 100, latencyMs: 0, version: '2.41.1', drainTimeoutMs: 120_000 };
+const DEFAULTS = { n: 200, concurrency: 16, reps: 5, warmUp: 50, latencyMs: 0, version: '2.41.1', drainTimeoutMs: 120_000 };
 const TRIGGER_TYPE = 'n8n-nodes-argos-faces.argosIdCheckTrigger';
+const HEADER_KEY = 'bench-header-key-0123456789';
 
 // ---------- the load client, in its own process ----------
 
@@ -89,10 +92,10 @@ function triggerWorkflow({ name, credential, confirm }) {
  * The Webhook node's production path is its `path` parameter as given (its description says isFullPath), so
  * the path is set to <webhookId>/argos-id-check: the same URL shape as the trigger's.
  */
-function webhookWorkflow() {
+function webhookWorkflow(credential) {
 	const webhookId = crypto.randomUUID();
 	return {
-		name: 'bench trigger: Webhook node (Respond Immediately)',
+		name: `bench trigger: Webhook node (Respond Immediately${credential ? ', Header Auth' : ''})`,
 		nodes: [
 			{
 				id: 'webhook',
@@ -101,7 +104,8 @@ function webhookWorkflow() {
 				typeVersion: 2,
 				position: [0, 0],
 				webhookId,
-				parameters: { httpMethod: 'POST', path: `${webhookId}/argos-id-check`, responseMode: 'onReceived', options: {} },
+				parameters: { httpMethod: 'POST', path: `${webhookId}/argos-id-check`, responseMode: 'onReceived', ...(credential && { authentication: 'headerAuth' }), options: {} },
+				...(credential && { credentials: { httpHeaderAuth: { id: credential.id, name: credential.name } } }),
 			},
 			noOp,
 		],
@@ -221,10 +225,12 @@ async function trigger(sandbox, opts = {}) {
 			type: 'argosIdCheckApi',
 			data: { apiKey: seed.apiKey, baseUrl: sandbox.url },
 		});
+		const headerCredential = await n8n.api('POST', '/credentials', { name: 'bench header auth', type: 'httpHeaderAuth', data: { name: 'x-bench-key', value: HEADER_KEY } });
 		const workflows = {
 			trigger: triggerWorkflow({ name: 'bench trigger: Argos ID Check Trigger (confirm off)', credential, confirm: false }),
-			webhookNode: webhookWorkflow(),
+			webhookNode: webhookWorkflow(null),
 			triggerConfirm: triggerWorkflow({ name: 'bench trigger: Argos ID Check Trigger (Confirm With ARGOS)', credential, confirm: true }),
+			webhookNodeCredential: webhookWorkflow(headerCredential),
 		};
 		const ids = {};
 		for (const [k, wf] of Object.entries(workflows)) {
@@ -235,15 +241,16 @@ async function trigger(sandbox, opts = {}) {
 
 		client = startClient();
 		let seq = 0;
-		const expected = { trigger: 0, webhookNode: 0, triggerConfirm: 0 };
+		const expected = Object.fromEntries(Object.keys(workflows).map((k) => [k, 0]));
+		const headers = (k) => (k === 'webhookNodeCredential' ? { 'x-bench-key': HEADER_KEY } : {});
 		const url = (k) => `${n8n.baseUrl}/webhook/${webhookPath(workflows[k])}`;
-		const job = (k, count) => ({ url: url(k), count, concurrency: o.concurrency, tag: k, seq: ++seq, submissionIds: k === 'triggerConfirm' ? submissionIds : null });
+		const job = (k, count) => ({ url: url(k), count, concurrency: o.concurrency, tag: k, seq: ++seq, submissionIds: k === 'triggerConfirm' ? submissionIds : null, headers: headers(k) });
 
 		// warm-up: wait until each production webhook is registered, then one unmeasured burst per variant
 		for (const k of Object.keys(workflows)) {
 			const first = job(k, 1);
 			const body = require('./lib/post-child').eventBody(first.tag, first.seq, 0, first.submissionIds);
-			const r = await n8n.callWebhook(webhookPath(workflows[k]), { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+			const r = await n8n.callWebhook(webhookPath(workflows[k]), { method: 'POST', headers: { ...headers(k), 'content-type': 'application/json' }, body });
 			if (r.status < 200 || r.status > 299) throw new Error(`warm-up ${k}: ${r.status} ${r.text.slice(0, 300)}`);
 			expected[k] += 1;
 			const w = await client.run(job(k, o.warmUp));
@@ -253,7 +260,7 @@ async function trigger(sandbox, opts = {}) {
 		}
 
 		const order = Object.keys(workflows);
-		const runs = { trigger: [], webhookNode: [], triggerConfirm: [] };
+		const runs = Object.fromEntries(order.map((k) => [k, []]));
 		for (let rep = 0; rep < o.reps; rep++) {
 			// rotate the order every repetition, so no variant always runs first (or right after another)
 			const thisOrder = order.map((_, i) => order[(i + rep) % order.length]);
@@ -323,7 +330,13 @@ async function trigger(sandbox, opts = {}) {
 				sandboxLatencyMs: o.latencyMs,
 				lastItem: { confirmed: lastItem.confirmed, status: lastItem.status, claimedStatus: lastItem.claimedStatus },
 			},
-			variants: { trigger: variant('trigger'), webhookNode: variant('webhookNode'), triggerConfirm: variant('triggerConfirm') },
+			diagnostic: {
+				ratioToWebhookNodeWithCredential: round(median(dps('trigger')) / median(dps('webhookNodeCredential'))),
+				perRep: summarize(paired('trigger', 'webhookNodeCredential')),
+				webhookNodeCredentialToWebhookNode: round(median(dps('webhookNodeCredential')) / median(dps('webhookNode'))),
+				note: "the Webhook node with Header Auth reads a credential on every delivery as the trigger does: how much of the gap is n8n's getCredentials",
+			},
+			variants: Object.fromEntries(order.map((k) => [k, variant(k)])),
 			measure:
 				'deliveriesPerSecond = 2xx answers / client wall time (first request sent to last answer read) of one run of N POSTs at concurrency C; ' +
 				'responseMs = client-observed time per delivery (request written to answer read), pooled over the runs; ' +
@@ -373,7 +386,8 @@ function print(res) {
 		table(['variant', 'deliveries/s', 'min-max', 'response ms', 'p90', 'min-max ms', 'all saved ms', 'executions'], rows) +
 		`\ntrigger / Webhook node: ${res.ratioToWebhookNode} (per repetition ${res.ratioToWebhookNodePerRep.min}-${res.ratioToWebhookNodePerRep.max})` +
 		`; confirm on / off: ${res.confirm.throughputRatioToConfirmOff} (per repetition ${res.confirm.throughputRatioPerRep.min}-${res.confirm.throughputRatioPerRep.max})` +
-		`; load ${res.loadavg1.before} -> ${res.loadavg1.after}`
+		(res.diagnostic ? `\ntrigger / Webhook node with Header Auth (diagnostic): ${res.diagnostic.ratioToWebhookNodeWithCredential} (per repetition ${res.diagnostic.perRep.min}-${res.diagnostic.perRep.max})` : '') +
+		`\nload ${res.loadavg1.before} -> ${res.loadavg1.after}`
 	);
 }
 

@@ -29,10 +29,10 @@ function eventBody(tag, seq, i, submissionIds) {
 	});
 }
 
-function post(agent, url, body) {
+function post(agent, url, body, extraHeaders) {
 	return new Promise((resolve) => {
 		const t0 = process.hrtime.bigint();
-		const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+		const req = http.request(url, { method: 'POST', agent, headers: { ...extraHeaders, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
 			res.on('data', () => undefined);
 			res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - t0) / 1e6 }));
 			res.on('error', (error) => resolve({ status: 0, ms: Number(process.hrtime.bigint() - t0) / 1e6, error: error.message }));
@@ -43,7 +43,7 @@ function post(agent, url, body) {
 	});
 }
 
-async function run({ url, count, concurrency, tag, seq, submissionIds }) {
+async function run({ url, count, concurrency, tag, seq, submissionIds, headers = {} }) {
 	const bodies = Array.from({ length: count }, (_, i) => eventBody(tag, seq, i, submissionIds));
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	const latencies = new Array(count);
@@ -54,7 +54,7 @@ async function run({ url, count, concurrency, tag, seq, submissionIds }) {
 	const lane = async () => {
 		while (next < count) {
 			const i = next++;
-			const r = await post(agent, url, bodies[i]);
+			const r = await post(agent, url, bodies[i], headers);
 			latencies[i] = r.ms;
 			byStatus[r.status] = (byStatus[r.status] || 0) + 1;
 			if (r.error && errors.length < 5) errors.push(r.error);

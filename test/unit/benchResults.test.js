@@ -6,7 +6,7 @@
 const { mergeSections, withoutFigures } = require('../../bench/lib/results');
 const committed = require('../../bench/results.json');
 
-const ORDER = ['scaling', 'overhead', 'memory', 'peer', 'queue'];
+const ORDER = ['scaling', 'overhead', 'memory', 'peer', 'queue', 'trigger'];
 const figures = (at, value) => ({ at, ran: true, ratio: value, met: true });
 
 describe('bench results: merging a run into results.json', () => {
