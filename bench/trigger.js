@@ -214,7 +214,8 @@ async function trigger(sandbox, opts = {}) {
 			submissionIds.push(...(await Promise.all(batch)));
 		}
 
-		const pack = await buildAndPack(path.join(runDir, 'pack'), { skipBuild: true, logFile: path.join(runDir, 'pack.log') });
+		// o.packageRepo: measure another build of the package (a copy of the repo with its own dist/), e.g. a candidate change
+		const pack = await buildAndPack(path.join(runDir, 'pack'), { skipBuild: true, logFile: path.join(runDir, 'pack.log'), repo: o.packageRepo || REPO });
 		n8n = await new N8nInstance({ version: o.version, n8nBin: install.n8n.bin, node: install.node, workDir: runDir }).init();
 		await installLikeN8n(n8n.userFolder, pack.tgz, { env: n8n.env(), logFile: n8n.logFile });
 		log(`trigger: n8n ${o.version} in ${runDir} (port ${n8n.port}); starting`);
