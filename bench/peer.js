@@ -421,4 +421,4 @@ function print(res) {
 	return table(['variant', 'wall ms', 'execution ms', 'peak RSS MB (tree)', 'sampled peak MB', 'idle MB', 'max in flight'], rows);
 }
 
-module.exports = { peer, print, DEFAULTS, argosWorkflow, extractHttpWorkflow };
+module.exports = { peer, print, DEFAULTS, argosWorkflow, extractHttpWorkflow, findInstall, startReady };

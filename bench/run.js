@@ -3,9 +3,9 @@
 /*
  * `npm run bench` (= npm run build && node bench/run.js): the performance benchmarks of the Argos Faces node.
  *
- *   node bench/run.js                     all five: scaling, overhead, memory, peer, queue
+ *   node bench/run.js                     all six: scaling, overhead, memory, peer, queue, trigger
  *   node bench/run.js scaling memory      only those (the other sections of bench/results.json are kept)
- *   options: --reps=N (repetitions of every benchmark), --install (peer: install n8n 2.41.1 if missing, ~8 min),
+ *   options: --reps=N (repetitions of every benchmark), --install (peer, trigger: install n8n 2.41.1 if missing, ~8 min),
  *            --wait-quiet=S (wait up to S seconds for the 1-minute load average to fall below the core count)
  *
  * Prints a table per benchmark and a summary, and writes bench/results.json. Every ratio is computed from
@@ -25,6 +25,7 @@ const BENCHMARKS = {
 	memory: require('./memory'),
 	peer: require('./peer'),
 	queue: require('./queue'),
+	trigger: require('./trigger'),
 };
 const RESULTS = path.join(BENCH, 'results.json');
 
@@ -89,6 +90,12 @@ function summaryRows(results) {
 		if (q.overhead && q.overhead.perItemMs !== undefined) rows.push([`queue: round trip per item vs single process (ms)${staleNote(q)}`, `+${q.overhead.perItemMs}`, '', 'info']);
 		if (q.workerKill) rows.push([`queue: duplicates after a worker kill, without / with Skip If Already Enrolled${staleNote(q)}`, `${q.workerKill.plain.duplicates} / ${q.workerKill.skip.duplicates}`, '- / 0', q.workerKill.skip.duplicates === 0 ? 'yes' : 'NO']);
 	} else if (q) rows.push(['queue', 'did not run', '', q.reason]);
+	const t = results.trigger && !results.trigger.failed && results.trigger;
+	if (t && t.ran) {
+		rows.push([`trigger: deliveries/s Argos ID Check Trigger / Webhook node (C=${t.setup.concurrency})${staleNote(t)}`, t.ratioToWebhookNode, '>= 0.9', t.met ? 'yes' : 'NO']);
+		rows.push([`trigger: deliveries/s Confirm With ARGOS on / off${staleNote(t)}`, t.confirm.throughputRatioToConfirmOff, '', 'info']);
+		if (t.diagnostic) rows.push([`trigger: deliveries/s trigger / Webhook node with Header Auth (diagnostic)${staleNote(t)}`, t.diagnostic.ratioToWebhookNodeWithCredential, '', 'info']);
+	} else if (t) rows.push(['trigger', 'did not run', '', t.reason]);
 	return rows;
 }
 
@@ -115,7 +122,7 @@ async function main() {
 	try {
 		for (const name of opts.names) {
 			const b = BENCHMARKS[name];
-			const bOpts = { ...(opts.reps ? { reps: opts.reps } : {}), ...(name === 'peer' ? { install: opts.install } : {}) };
+			const bOpts = { ...(opts.reps ? { reps: opts.reps } : {}), ...(name === 'peer' || name === 'trigger' ? { install: opts.install } : {}) };
 			log(`--- ${name} ---`);
 			const at = new Date().toISOString();
 			try {
@@ -132,7 +139,7 @@ async function main() {
 		}
 	} finally {
 		await sandbox.close();
-		if (opts.names.some((n) => n !== 'peer' && n !== 'queue')) await require('./lib/engine').getEngine().shutdown();
+		if (opts.names.some((n) => n !== 'peer' && n !== 'queue' && n !== 'trigger')) await require('./lib/engine').getEngine().shutdown();
 	}
 
 	// sections not run this time are kept from an earlier run (each carries its own `at`); a section that

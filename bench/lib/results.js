@@ -1,7 +1,7 @@
 'use strict';
 /*
  * How bench/run.js folds one run into bench/results.json, section by section (scaling, overhead, memory,
- * peer, queue):
+ * peer, queue, trigger):
  *
  * - a section that ran and measured replaces the previous one;
  * - a section that produced no figures this time (it threw: `failed: true, error`; or it could not run:

@@ -6,7 +6,7 @@
 const { mergeSections, withoutFigures } = require('../../bench/lib/results');
 const committed = require('../../bench/results.json');
 
-const ORDER = ['scaling', 'overhead', 'memory', 'peer', 'queue'];
+const ORDER = ['scaling', 'overhead', 'memory', 'peer', 'queue', 'trigger'];
 const figures = (at, value) => ({ at, ran: true, ratio: value, met: true });
 
 describe('bench results: merging a run into results.json', () => {
@@ -58,5 +58,23 @@ describe('bench results: merging a run into results.json', () => {
 			expect(kept).toEqual(before);
 			expect({ stale, staleSince, error }).toEqual({ stale: true, staleSince: committed[name].stale ? committed[name].staleSince : at, error: `${name} broke` });
 		}
+	});
+	it('the trigger section, when measured, carries its ratio from the same run, its spread, the confirm cost and the load averages', () => {
+		const t = committed.trigger;
+		if (!t || withoutFigures(t)) return;
+		const { trigger, webhookNode, triggerConfirm } = t.variants;
+		expect(t.ratioToWebhookNode).toBeCloseTo(trigger.deliveriesPerSecond.median / webhookNode.deliveriesPerSecond.median, 2);
+		expect(t.met).toBe(t.ratioToWebhookNode >= 0.9);
+		expect(t.ratioToWebhookNodePerRep.min).toBeLessThanOrEqual(t.ratioToWebhookNodePerRep.max);
+		for (const v of [trigger, webhookNode, triggerConfirm]) {
+			expect(v.runs).toHaveLength(t.setup.reps);
+			expect(v.deliveriesPerSecond.min).toBeLessThanOrEqual(v.deliveriesPerSecond.median);
+			expect(v.deliveriesPerSecond.median).toBeLessThanOrEqual(v.deliveriesPerSecond.max);
+			expect(v.executions.byStatus.success).toBe(v.executions.total);
+		}
+		expect(t.confirm.throughputRatioToConfirmOff).toBeCloseTo(triggerConfirm.deliveriesPerSecond.median / trigger.deliveriesPerSecond.median, 2);
+		for (const k of ['median', 'p90', 'min', 'max']) expect(typeof triggerConfirm.responseMs[k]).toBe('number');
+		expect(typeof t.loadavg1.before).toBe('number');
+		expect(typeof t.loadavg1.after).toBe('number');
 	});
 });
