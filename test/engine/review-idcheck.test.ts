@@ -11,6 +11,7 @@ import * as engine from '../harness/engine';
 import type { EngineRun, WebhookCallOptions, WebhookCallResult, WorkflowJson } from '../harness/engine';
 import { errorOf, idOutputs, idRunner, idWorkflow, queryOf, requestsTo } from './idcheck';
 import { installTripwire } from './network';
+import { belowFloor, normaliseRecognition, type OcrField } from '../../nodes/ArgosFaces/actions/idDocument/read.operation';
 
 const { createServer } = http;
 type IncomingMessage = import('http').IncomingMessage;
@@ -429,4 +430,62 @@ describe('the image endpoint lies', () => {
 		expect(idOutputs(r).success).toEqual([]);
 		expect(idOutputs(r).failed).toHaveLength(1);
 	}, 60000);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// ID Document → Read (OCR): nothing guessed reaches Success
+// ---------------------------------------------------------------------------------------------------------
+
+describe('OCR answers that would put a guess on Success', () => {
+	const answer = (fullNameEntry: unknown, ocr: IDataObject = {}) => ({
+		result: { data: { raw: { name: fullNameEntry, number: { value: 'X1', score: 95 }, birth_date: { value: '1990-01-02', score: 95 } }, ocr: { ocr_fullName: 'ANN LEE', ocr_number: 'X1', ocr_birthDate: '1990-01-02', ...ocr } } },
+	});
+	const required: OcrField[] = ['fullName', 'birthDate', 'idNumber'];
+
+	it.each<[string, unknown]>([
+		['no score', { value: 'ANN LEE' }],
+		['score as text with garbage', { value: 'ANN LEE', score: '99abc' }],
+		['score 150', { value: 'ANN LEE', score: 150 }],
+		['score -5', { value: 'ANN LEE', score: -5 }],
+		['score true', { value: 'ANN LEE', score: true }],
+		['score [99]', { value: 'ANN LEE', score: [99] }],
+		['score {value: 99}', { value: 'ANN LEE', score: { value: 99 } }],
+		['score "0x63"', { value: 'ANN LEE', score: '0x63' }],
+		['score null', { value: 'ANN LEE', score: null }],
+		['the entry a list', [{ value: 'ANN LEE', score: 99 }]],
+		['score 79.99', { value: 'ANN LEE', score: 79.99 }],
+	])('Min Field Score 80 and a name entry with %s: OCR_LOW_CONFIDENCE, not Success', (_label, entry) => {
+		const output = normaliseRecognition(answer(entry) as IDataObject);
+		expect(Object.keys(belowFloor(output, required, 80).fields)).toEqual(['fullName']);
+	});
+
+	it('score "99" as decimal text counts as 99 (ARGOS may send numbers as text); 80 passes', () => {
+		const output = normaliseRecognition(answer({ value: 'ANN LEE', score: '99' }) as IDataObject);
+		expect(output.fullName).toEqual({ value: 'ANN LEE', score: 99 });
+		expect(belowFloor(output, required, 80).fields).toEqual({});
+	});
+
+	it.each<[string, IDataObject]>([
+		['a value that is an object', { ocr_fullName: { first: 'ANN' } }],
+		['a value that is a list', { ocr_fullName: ['ANN', 'LEE'] }],
+		['a value that is true', { ocr_fullName: true }],
+	])('%s: OCR_RESPONSE_UNKNOWN', (_label, ocr) => {
+		expect(() => normaliseRecognition(answer({ value: 'x', score: 99 }, ocr) as IDataObject)).toThrow(/shape this node does not know/);
+	});
+
+	it.each<[string, unknown]>([
+		['no result', {}],
+		['result.data a list', { result: { data: [] } }],
+		['ocr a string', { result: { data: { raw: {}, ocr: 'ANN LEE' } } }],
+		['the ko shape', { result: { documentInfo: { name: 'ANN' }, personalInfo: { name: 'ANN' } } }],
+		['data at the top', { data: { raw: {}, ocr: { ocr_fullName: 'ANN LEE' } } }],
+	])('an unknown shape (%s): OCR_RESPONSE_UNKNOWN, nothing read', (_label, body) => {
+		expect(() => normaliseRecognition(body as IDataObject)).toThrow(/shape this node does not know/);
+	});
+
+	it('blank values are not read: a required field of spaces fails even at Min Field Score 0', () => {
+		const output = normaliseRecognition(answer({ value: ' ', score: 99 }, { ocr_fullName: '   ' }) as IDataObject);
+		expect(output.fullName.value).toBeNull();
+		expect(belowFloor(output, required, 0).unread).toEqual(['fullName']);
+	});
 });
