@@ -208,7 +208,7 @@ export class ArgosIdCheckTrigger implements INodeType {
 			...(decryptedWith && { decryptedWith }),
 		};
 		if (this.getNodeParameter('confirm', true) as boolean) {
-			const confirmed = await confirm.call(this, credentials.baseUrl, event.submissionId);
+			const confirmed = await confirm.call(this, credentials, event.submissionId);
 			if (confirmed.refused) {
 				release(memoryKey);
 				return refuse.call(this, 404, 'submission not known to ARGOS');
@@ -226,24 +226,51 @@ export class ArgosIdCheckTrigger implements INodeType {
 	}
 }
 
+/**
+ * How long the confirmation may take in all, retry and Retry-After included: the answer to ARGOS waits for
+ * it, and a delivery not answered in time (the sandbox's default, 10 s) is sent again. Two attempts of
+ * CONFIRM_ATTEMPT_SECONDS and the backoff between them fit inside it.
+ */
+export const CONFIRM_BUDGET_MS = 8000;
+const CONFIRM_ATTEMPT_SECONDS = 3.5;
+
+/** An error text without the credential's secrets: ARGOS, a gateway or a proxy may echo the request. */
+function withoutSecrets(text: string, secrets: unknown[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		const value = typeof secret === 'string' ? secret.trim() : '';
+		if (value.length >= 4) out = out.split(value).join('[API key removed]');
+	}
+	return out;
+}
+
 /** ARGOS's current state of the submission, through the REST API and the credential. */
 async function confirm(
 	this: IWebhookFunctions,
-	baseUrl: unknown,
+	credentials: IDataObject,
 	submissionId: string,
 ): Promise<{ refused?: true; error?: IDataObject; state?: string; submission?: IDataObject }> {
+	const budget = AbortSignal.timeout(CONFIRM_BUDGET_MS);
 	try {
-		const api = new ArgosApi(this, { product: ID_CHECK, baseUrl: normaliseBaseUrl(baseUrl, ID_CHECK), timeoutSeconds: 10, maxRetries: 1 }, 'get');
+		const api = new ArgosApi(
+			this,
+			{ product: ID_CHECK, baseUrl: normaliseBaseUrl(credentials.baseUrl, ID_CHECK), timeoutSeconds: CONFIRM_ATTEMPT_SECONDS, maxRetries: 1, signal: budget },
+			'get',
+		);
 		const raw = await getSubmission(api, submissionId);
 		const submission = normaliseSubmission(raw);
 		return { state: stateOf(raw), submission };
 	} catch (error) {
 		if (error instanceof FaceError && error.info.code === 'SUBMISSION_NOT_FOUND') return { refused: true };
-		const info = error instanceof FaceError ? error.info : { code: 'CONFIRM_FAILED', message: String((error as Error)?.message ?? error) };
+		const info = budget.aborted
+			? { code: 'TIMEOUT', message: `ARGOS did not answer within ${CONFIRM_BUDGET_MS / 1000} s` }
+			: error instanceof FaceError
+				? error.info
+				: { code: 'CONFIRM_FAILED', message: String((error as Error)?.message ?? error) };
 		return {
 			error: {
 				code: 'CONFIRM_FAILED',
-				message: `ARGOS could not be asked for the submission's state: ${info.message}`,
+				message: withoutSecrets(`ARGOS could not be asked for the submission's state: ${info.message}`, [credentials.apiKey, credentials.secretKey]),
 				description:
 					'The event was not confirmed, so its status is null: act on it only after a Get (or let the reconcile workflow do it). Check the Argos ID Check API credential and that this server reaches ARGOS.',
 				cause: info.code,

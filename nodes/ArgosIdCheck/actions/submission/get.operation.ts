@@ -5,8 +5,8 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { FaceError, localError } from '../../../shared/errors';
-import { sniffImageFormat } from '../../../shared/helpers/image';
+import { FaceError, invalidResponse, localError } from '../../../shared/errors';
+import { imageStructureProblem, sniffImageFormat } from '../../../shared/helpers/image';
 import type { ArgosApi, BytesAnswer } from '../../../shared/transport';
 import { optionsCollection, readBoolean, readMultiChoice, requestOptions, WithFiles } from '../../../shared/descriptions';
 import { itemsOf, normaliseSubmission, readSubmissionId, submissionIdField } from '../../submission';
@@ -49,9 +49,11 @@ export const description = updateDisplayOptions({ show: { resource: ['submission
 /** One submission by its ID: exactly that one, never a neighbour from a list that ignored the filter. */
 export async function getSubmission(api: ArgosApi, submissionId: string): Promise<IDataObject> {
 	const body = await api.request<IDataObject>({ method: 'GET', path: '/v3/submission', qs: { submission_id: submissionId } });
-	const found = itemsOf(body, 'Get').find((raw) => raw.submission_id === submissionId || raw.submissionId === submissionId);
-	if (!found) throw localError('SUBMISSION_NOT_FOUND', { submissionId });
-	return found;
+	const found = itemsOf(body, 'Get').filter((raw) => raw.submission_id === submissionId || raw.submissionId === submissionId);
+	if (!found.length) throw localError('SUBMISSION_NOT_FOUND', { submissionId });
+	// One ID is one submission: two records of it (they may disagree) leave its state unknown, so none is picked.
+	if (found.length > 1) throw new FaceError({ ...invalidResponse(200), message: `ARGOS answered Get with ${found.length} submissions for the one ID` });
+	return found[0];
 }
 
 const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
@@ -69,6 +71,9 @@ export function imageBytes(answer: BytesAnswer, type: ImageType): { bytes: Buffe
 	}
 	if (format !== 'JPEG' && format !== 'PNG')
 		throw localError('SUBMISSION_IMAGE_UNREADABLE', { type: IMAGE_TYPES[type].name, problem: `it is ${sniffImageFormat(bytes).format}` });
+	// The first bytes name a format; only the whole file shows it is one (not a page behind an image's signature).
+	const problem = imageStructureProblem(format, bytes);
+	if (problem) throw localError('SUBMISSION_IMAGE_UNREADABLE', { type: IMAGE_TYPES[type].name, problem: `the ${format} ${problem}` });
 	return { bytes, format };
 }
 
