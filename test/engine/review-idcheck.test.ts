@@ -116,7 +116,7 @@ function triggerWorkflow(parameters: IDataObject = {}): WorkflowJson {
 			{
 				name: NODE,
 				type: TYPE,
-				typeVersion: 1,
+				typeVersion: 1.1,
 				position: [0, 0],
 				webhookId: 'c0ffee00-0000-4000-8000-00000000beef',
 				parameters,

@@ -57,7 +57,7 @@ function workflow(parameters: IDataObject = {}, id = 'wf-trigger-test'): Workflo
 			{
 				name: NODE,
 				type: TYPE,
-				typeVersion: 1,
+				typeVersion: 1.1,
 				position: [0, 0],
 				webhookId: 'c0ffee00-0000-4000-8000-000000000001',
 				parameters,
