@@ -376,6 +376,9 @@ for (const version of VERSIONS) {
 		// Argos ID Check, ID Document → Read (OCR) and examples/idcheck-enrol.workflow.json with the real Data table node.
 		require('./idcheck').idcheckSteps({ step, get, ctx, version, log });
 
+		// examples/idcheck-sync + idcheck-reconcile at their production URLs, every webhook fault, forged deliveries.
+		require('./idcheck-sync').idcheckSyncSteps({ step, get, ctx, version, log });
+
 		// n8n 2.x's `database` binary data mode (the queue-mode default) in a single process: the upload lives in
 		// the binary_data table, the item only holds a "database:<id>" reference, and the node must read it
 		// through n8n's helpers. Same user folder and workflows, restarted with the mode set.
