@@ -44,8 +44,9 @@ const SUBMISSIONS = 50;
 const WEBHOOK_FAULTS = {
 	idcheckWebhookDuplicates: 1,
 	idcheckWebhookDuplicateRate: 1,
-	idcheckWebhookMaxDelayMs: 300,
-	idcheckWebhookReorderWindowMs: 800,
+	// spread over 8 s: ~220 sends released at once made n8n's SQLite (pool 2) answer "Database is not ready!" (503)
+	idcheckWebhookMaxDelayMs: 8000,
+	idcheckWebhookReorderWindowMs: 1000,
 	idcheckWebhookLossRate: 0.1,
 	idcheckWebhookEncryption: 'aes-256-ecb-sha256',
 };
@@ -369,13 +370,18 @@ function idcheckSyncSteps({ step, get, ctx, version, log = () => {}, entryUrl })
 		const table = await rows();
 		const wrong = [];
 		let approvedCount = 0;
+		const duplicates = [];
 		for (const s of all) {
 			const sid = idOf(s);
 			const n = (now.get(sid) || []).length;
 			const rowsOf = table.filter((x) => x.submissionId === sid);
 			if (shouldHaveFace(s)) {
 				approvedCount++;
-				if (n !== 1) wrong.push(`${sid} (approved) has ${n} faces`);
+				// the same person approved twice (ARGOS's duplicate): Skip If Already Enrolled refuses the second one
+				// (ENROLLED_UNDER_ANOTHER_NAME, on Enrolment Failed), the person keeps the first submission's face
+				const twin = n === 0 && all.some((o) => idOf(o) !== sid && shouldHaveFace(o) && o.faceKey && o.faceKey === s.faceKey && (now.get(idOf(o)) || []).length === 1);
+				if (twin) duplicates.push(sid);
+				else if (n !== 1) wrong.push(`${sid} (approved) has ${n} faces`);
 				else if (rowsOf.length !== 1 || rowsOf[0].faceId !== now.get(sid)[0].faceId) wrong.push(`${sid}: rows ${JSON.stringify(rowsOf)} do not name face ${now.get(sid)[0].faceId}`);
 			} else {
 				if (n !== 0) wrong.push(`${sid} (${s.status}${s.deleted ? ', deleted' : ''}) has ${n} faces`);
@@ -390,7 +396,11 @@ function idcheckSyncSteps({ step, get, ctx, version, log = () => {}, entryUrl })
 		assert.deepEqual(bad.map((e) => `${e.id} ${e.workflowId} ${e.status}`), [], 'executions that did not succeed');
 		const statuses = {};
 		for (const e of execs) statuses[e.status ?? (e.finished ? 'success' : 'unfinished')] = (statuses[e.status ?? (e.finished ? 'success' : 'unfinished')] || 0) + 1;
-		log(`n8n ${version}: reconcile in ${(recMs / 1000).toFixed(1)} s; ${approvedCount} approved submissions with one face each, ${all.length - approvedCount} others with none; executions ${JSON.stringify(statuses)}`);
+		assert.ok(duplicates.every((sid) => !state.scenario.some((x) => x.submissionId === sid)), `a scenario submission counted as a duplicate person: ${duplicates}`);
+		log(
+			`n8n ${version}: reconcile in ${(recMs / 1000).toFixed(1)} s; ${approvedCount - duplicates.length} approved submissions with one face each` +
+				`${duplicates.length ? ` (+ ${duplicates.join(', ')}: the same person as another approved submission, not enrolled twice)` : ''}, ${all.length - approvedCount} others with none; executions ${JSON.stringify(statuses)}`,
+		);
 	});
 
 	step('ID Check sync: unregistering the webhook URL and turning the faults off', get, async () => {
