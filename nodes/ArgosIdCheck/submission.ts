@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { FaceError, invalidResponse, localError } from '../shared/errors';
-import { parameterError, pick, requiredText } from '../shared/descriptions';
+import { invalid, parameterError, pick, requiredText } from '../shared/descriptions';
 
 const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
 
@@ -20,8 +20,14 @@ export const submissionIdField: INodeProperties = {
 	description: 'The ID Check submission, as in the ARGOS dashboard, Get Many or the trigger',
 };
 
-/** A submission ID goes into a query string and a JSON body: text of a sane length, no spaces. */
+/**
+ * A submission ID goes into a query string and a JSON body: text of a sane length, no spaces. A number from
+ * an expression is refused, not turned into text: ARGOS's IDs are text, and a number is another field
+ * mapped by mistake (or an ID already rounded by JSON).
+ */
 export function readSubmissionId(this: IExecuteFunctions, itemIndex: number, name = 'submissionId', label = 'Submission ID'): string {
+	const raw = this.getNodeParameter(name, itemIndex, '') as unknown;
+	if (typeof raw === 'number') throw invalid.call(this, itemIndex, name, label, 'an ARGOS submission ID as text', raw);
 	const id = requiredText.call(this, itemIndex, name, label);
 	if (id.length > 200 || !/^[\x21-\x7e]+$/.test(id))
 		throw parameterError.call(this, name, localError('PARAMETER_INVALID', { parameter: label, expected: 'an ARGOS submission ID (letters, digits and signs, no spaces)', got: JSON.stringify(id.slice(0, 60)), itemIndex }));
@@ -43,6 +49,11 @@ export function readAdmin(this: IExecuteFunctions, itemIndex: number): string {
 	if (!/^[^\s@]+@[^\s@]+$/.test(admin))
 		throw parameterError.call(this, 'admin', localError('PARAMETER_INVALID', { parameter: 'Admin', expected: 'an e-mail address', got: JSON.stringify(admin.slice(0, 60)), itemIndex }));
 	return admin;
+}
+
+/** A write that decides who passes ID Check is never an AI agent's to make (see NOT_FOR_AI_AGENTS). */
+export function refuseAsTool(this: IExecuteFunctions, operation: string): void {
+	if (this.getNode().type.endsWith('Tool')) throw localError('NOT_FOR_AI_AGENTS', { operation });
 }
 
 /** The status a submission is in, wherever this generation of the API put it. */

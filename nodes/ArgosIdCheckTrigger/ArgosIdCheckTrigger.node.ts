@@ -188,16 +188,21 @@ export class ArgosIdCheckTrigger implements INodeType {
 		const wanted = events.includes('*') || events.includes(event.event);
 		if (!wanted) return ignore.call(this, `event "${event.event}" not chosen`);
 		if (!event.submissionId) return refuse.call(this, 400, 'no submission_id');
-		if (!claim(event.eventKey)) return ignore.call(this, 'already received');
+		// Remembered per trigger node (and per mode): another workflow fed the same delivery, or the editor's
+		// test URL, must not make this one swallow it.
+		const scope = `${this.getWorkflow().id ?? ''}\u0000${this.getNode().id}\u0000${this.getMode()}\u0000`;
+		const memoryKey = scope + event.eventKey;
+		if (!claim(memoryKey)) return ignore.call(this, 'already received');
 
 		const block: IDataObject = {
+			// null, not undefined: n8n drops undefined keys when it stores the item, and the block keeps its shape
 			event: event.event,
-			submissionId: event.submissionId,
-			status: event.claimedStatus,
-			userId: event.userId,
-			email: event.email,
+			submissionId: event.submissionId ?? null,
+			status: event.claimedStatus ?? null,
+			userId: event.userId ?? null,
+			email: event.email ?? null,
 			customFields: event.customFields,
-			occurredAt: event.occurredAt,
+			occurredAt: event.occurredAt ?? null,
 			eventKey: event.eventKey,
 			confirmed: false,
 			...(decryptedWith && { decryptedWith }),
@@ -205,15 +210,15 @@ export class ArgosIdCheckTrigger implements INodeType {
 		if (this.getNodeParameter('confirm', true) as boolean) {
 			const confirmed = await confirm.call(this, credentials.baseUrl, event.submissionId);
 			if (confirmed.refused) {
-				release(event.eventKey);
+				release(memoryKey);
 				return refuse.call(this, 404, 'submission not known to ARGOS');
 			}
 			if (confirmed.error) {
 				// Not taken as done: a re-delivery may confirm it. The workflow still sees it, marked unconfirmed.
-				release(event.eventKey);
-				Object.assign(block, { status: null, claimedStatus: event.claimedStatus, error: confirmed.error });
+				release(memoryKey);
+				Object.assign(block, { status: null, claimedStatus: event.claimedStatus ?? null, error: confirmed.error });
 			} else {
-				Object.assign(block, { status: confirmed.state, claimedStatus: event.claimedStatus, confirmed: true, submission: confirmed.submission });
+				Object.assign(block, { status: confirmed.state ?? null, claimedStatus: event.claimedStatus ?? null, confirmed: true, submission: confirmed.submission });
 			}
 		}
 		const item: INodeExecutionData = { json: { ...block, body } };

@@ -45,8 +45,24 @@ function asFaceError(error: unknown, attempts: number): FaceError {
 	return new FaceError({ ...info, attempts });
 }
 
-function toNodeError(this: IExecuteFunctions, error: FaceError, itemIndex: number): Error {
-	const { info } = error;
+/**
+ * ARGOS, a gateway or a proxy may echo the request in an error's text, key included: the key is cut out of
+ * every text of the error before it reaches an item, the execution's error or a log.
+ */
+function withoutKey<T>(value: T, key: string): T {
+	if (key.length < 4) return value;
+	const scrub = (v: unknown): unknown => {
+		if (typeof v === 'string') return v.split(key).join('[API key removed]');
+		if (Array.isArray(v)) return v.map(scrub);
+		if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+			return Object.fromEntries(Object.entries(v as IDataObject).map(([k, x]) => [k, scrub(x)]));
+		return v;
+	};
+	return scrub(value) as T;
+}
+
+function toNodeError(this: IExecuteFunctions, error: FaceError, itemIndex: number, key = ''): Error {
+	const info = withoutKey(error.info, key);
 	const options = { message: info.message, description: info.description, itemIndex };
 	if (info.httpStatus === null) return new NodeOperationError(this.getNode(), info.message, options);
 	return new NodeApiError(this.getNode(), { ...info } as unknown as JsonObject, { ...options, httpCode: String(info.httpStatus) });
@@ -71,8 +87,10 @@ async function router(this: IExecuteFunctions, product: Product, resources: Reso
 
 	let settings: Pick<ApiSettings, 'product' | 'baseUrl' | 'signal'>;
 	let concurrency: number;
+	let key = '';
 	try {
 		const credentials = await this.getCredentials(product.credentialType);
+		key = typeof credentials.apiKey === 'string' ? credentials.apiKey.trim() : '';
 		const baseUrl = normaliseBaseUrl(credentials.baseUrl, product);
 		settings = { product, baseUrl, signal: this.getExecutionCancelSignal?.() };
 		// The pool is shaped once per run, so Concurrency is read from the first item.
@@ -99,12 +117,12 @@ async function router(this: IExecuteFunctions, product: Product, resources: Reso
 			// A write that may have happened is as good as a success here: failing the execution would hide it.
 			if (error.info.outcomeUnknown) succeeded = true;
 			if (error.fatal && !succeeded && !continueOnFail) fatal ??= { error, itemIndex: i };
-			outcomes[i] = { failed: { ...error.info, attempts } };
+			outcomes[i] = { failed: withoutKey({ ...error.info, attempts }, key) };
 		}
 	};
 	const all = items.map((_, i) => i);
 	await runPool(all, concurrency, work, () => fatal === undefined && !settings.signal?.aborted);
-	if (fatal && !succeeded) throw toNodeError.call(this, fatal.error, fatal.itemIndex);
+	if (fatal && !succeeded) throw toNodeError.call(this, fatal.error, fatal.itemIndex, key);
 	// A fatal error paused the run but an item in flight succeeded: finish the rest normally.
 	const rest = all.filter((i) => outcomes[i] === undefined && !settings.signal?.aborted);
 	if (rest.length) await runPool(rest, concurrency, work);

@@ -36,11 +36,20 @@ function agentNode(args: IDataObject): INodeType {
 	};
 }
 
+/** The node the agent calls: Argos Faces unless said otherwise. */
+export interface ToolTarget {
+	name: string;
+	type: string;
+	credentialType: string;
+}
+const FACES_TOOL: ToolTarget = { name: NODE, type: TYPE, credentialType: 'argosFacesApi' };
+
 /** n8n's node loader registers `<type>Tool` for a usableAsTool node: the same execute, only an ai_tool output. */
-function toolType(): INodeType {
-	const node = engine.loadPackage().nodeTypes[TYPE] as INodeType;
+function toolType(target: ToolTarget): INodeType {
+	const node = engine.loadPackage().nodeTypes[target.type] as INodeType;
+	const { name, displayName } = node.description;
 	return Object.create(node, {
-		description: { value: { ...node.description, name: 'argosFacesTool', displayName: 'Argos Faces Tool', inputs: [], outputs: ['ai_tool'] } },
+		description: { value: { ...node.description, name: `${name}Tool`, displayName: `${displayName} Tool`, inputs: [], outputs: ['ai_tool'] } },
 	}) as INodeType;
 }
 
@@ -58,24 +67,25 @@ export async function callAsTool(
 	parameters: IDataObject,
 	args: IDataObject,
 	run: (workflow: WorkflowJson, options: RunOptions) => Promise<EngineRun>,
+	target: ToolTarget = FACES_TOOL,
 ): Promise<ToolCall> {
 	const workflow: WorkflowJson = {
 		nodes: [
 			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', parameters: {} },
 			{ name: 'Agent', type: 'probe.agent', parameters: {} },
 			{
-				name: NODE,
-				type: `${TYPE}Tool`,
+				name: target.name,
+				type: `${target.type}Tool`,
 				parameters,
-				credentials: { argosFacesApi: { id: 'cred-1', name: 'Argos Faces account' } },
+				credentials: { [target.credentialType]: { id: 'cred-1', name: 'Argos account' } },
 			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'Agent', type: 'main', index: 0 }]] },
-			[NODE]: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
+			[target.name]: { ai_tool: [[{ node: 'Agent', type: 'ai_tool', index: 0 }]] },
 		},
 	};
-	const r = await run(workflow, { extraNodeTypes: { 'probe.agent': agentNode(args), [`${TYPE}Tool`]: toolType() } });
+	const r = await run(workflow, { extraNodeTypes: { 'probe.agent': agentNode(args), [`${target.type}Tool`]: toolType(target) } });
 	if (r.error) throw new Error(`the agent's run failed: ${r.error.message}`);
 	const json = r.outputs('Agent')[0][0].json;
 	return { tool: json.tool as string, arguments: json.arguments as string[], answer: JSON.parse(json.answer as string), run: r };

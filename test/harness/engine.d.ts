@@ -148,6 +148,61 @@ export declare function loadPackage(rootDir?: string): LoadedPackage;
 /** Runs workflow JSON through n8n-core's WorkflowExecute ('manual' mode). Runs are serialised. */
 export declare function runWorkflow(workflow: WorkflowJson | string, options?: RunOptions): Promise<EngineRun>;
 
+export interface WebhookCallOptions extends RegistryOptions {
+	/** Test credentials by credential TYPE, as for runWorkflow. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * req.body: what n8n parsed. Given alone, rawBody is its JSON (or the string itself) and Content-Type defaults to
+	 * application/json. Default: {} (what n8n leaves for a body it does not parse).
+	 */
+	body?: unknown;
+	/** req.rawBody (a string is UTF-8 encoded). Given without `body`, req.body stays {}. */
+	rawBody?: string | Buffer;
+	/** req.ip: the address n8n/Express computed (N8N_PROXY_HOPS applied). Default '127.0.0.1'. */
+	ip?: string;
+	/** req.ips. Default []. */
+	ips?: string[];
+	/** req.socket.remoteAddress. Default: `ip`. */
+	remoteAddress?: string;
+	/** Request headers (names lower-cased). */
+	headers?: Record<string, string>;
+	query?: Record<string, string>;
+	/** Default 'POST'; must match one of the node's webhooks. */
+	method?: string;
+	/** The node's webhook description name. Default 'default'. */
+	webhookName?: string;
+	/** WorkflowExecuteMode of the context: 'webhook' (production URL, default) or 'manual' (test URL). */
+	mode?: 'webhook' | 'manual';
+	binaryMode?: BinaryMode;
+}
+
+export interface WebhookCallResult {
+	/**
+	 * The HTTP status the caller gets: what the node sent through the response object; else n8n's own answer
+	 * (200 {message:'Webhook call received'} without workflowData, 200 {message:'Workflow was started'} for
+	 * responseMode onReceived); 500 when webhook() threw; undefined when nobody answered.
+	 */
+	status: number | undefined;
+	/** The response body (json() or send() value, or n8n's default message). */
+	json: unknown;
+	sent: boolean;
+	responseHeaders: Record<string, unknown>;
+	/** What webhook() returned: the items that would start an execution (undefined: none). */
+	workflowData: INodeExecutionData[][] | undefined;
+	noWebhookResponse: boolean;
+	webhookResponse: unknown;
+	/** What webhook() threw, if it did. */
+	error: Error | undefined;
+	logs: string[];
+}
+
+/**
+ * One HTTP delivery to a trigger node's webhook(), through n8n-core's own WebhookContext ('webhook' mode): an
+ * Express-like req/res as additionalData.httpRequest/httpResponse, credentials through the harness's
+ * credentialsHelper. The workflow is not executed (what it would start is `workflowData`). Serialised with runs.
+ */
+export declare function callWebhook(workflow: WorkflowJson | string, nodeName: string, options?: WebhookCallOptions): Promise<WebhookCallResult>;
+
 /**
  * Replica of n8n's credential test for a declarative `test` request: n8n-core's RoutingNode + the tester's rules.
  * Resolves { status: 'OK' | 'Error', message } (plus non-enumerable diagnostics).

@@ -345,6 +345,11 @@ function buildRegistries(options, wf, credentialNames) {
 let executionCounter = Date.now() * 1000;
 const keptLocations = [];
 
+function nameToUuid(text) {
+	const h = crypto.createHash('sha256').update(text).digest('hex');
+	return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 function normaliseWorkflow(input) {
 	const wf = typeof input === 'string' ? JSON.parse(input) : JSON.parse(JSON.stringify(input));
 	if (!wf || !Array.isArray(wf.nodes)) throw new Error('[engine harness] workflow JSON needs a "nodes" array');
@@ -354,7 +359,8 @@ function normaliseWorkflow(input) {
 	wf.settings = wf.settings ?? {};
 	wf.nodes = wf.nodes.map((node) => ({
 		...node,
-		id: node.id ?? crypto.randomUUID(),
+		// Stable across calls (as in a saved workflow): state keyed by node id (a trigger's memory) must persist.
+		id: node.id ?? nameToUuid(`${wf.id}/${node.name}`),
 		typeVersion: node.typeVersion ?? 1,
 		position: node.position ?? [0, 0],
 		parameters: node.parameters ?? {},
@@ -554,6 +560,194 @@ function runWorkflow(workflowJson, options = {}) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// callWebhook: one HTTP delivery to a trigger's webhook(), through n8n-core's own WebhookContext
+
+/** A minimal Express-like request, as n8n hands it to WebhookContext (additionalData.httpRequest). */
+function fakeRequest(options) {
+	const headers = {};
+	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
+	let rawBody;
+	let body;
+	if (options.rawBody !== undefined) {
+		rawBody = Buffer.isBuffer(options.rawBody) ? options.rawBody : Buffer.from(String(options.rawBody), 'utf8');
+		// n8n parses the body by its Content-Type; a body given raw only stays unparsed ({}), unless `body` says.
+		body = options.body !== undefined ? options.body : {};
+	} else if (options.body !== undefined) {
+		body = options.body;
+		rawBody = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+		if (headers['content-type'] === undefined && typeof body !== 'string') headers['content-type'] = 'application/json';
+	} else {
+		body = {};
+		rawBody = Buffer.alloc(0);
+	}
+	const ip = options.ip ?? '127.0.0.1';
+	return {
+		method: options.method ?? 'POST',
+		url: options.url ?? '/webhook/harness',
+		ip,
+		ips: options.ips ?? [],
+		headers,
+		body,
+		rawBody,
+		params: {},
+		query: options.query ?? {},
+		socket: { remoteAddress: options.remoteAddress ?? ip },
+		get: (name) => headers[String(name).toLowerCase()],
+		header: (name) => headers[String(name).toLowerCase()],
+	};
+}
+
+/** A minimal Express-like response: status().json() / send() / end(), recorded. */
+function fakeResponse() {
+	const res = {
+		statusCode: 200,
+		headersSent: false,
+		sent: false,
+		body: undefined,
+		responseHeaders: {},
+		status(code) {
+			res.statusCode = code;
+			return res;
+		},
+		setHeader(name, value) {
+			res.responseHeaders[String(name).toLowerCase()] = value;
+			return res;
+		},
+		set(name, value) {
+			return res.setHeader(name, value);
+		},
+		header(name, value) {
+			return res.setHeader(name, value);
+		},
+		json(value) {
+			if (res.sent) throw new Error('[engine harness] the webhook answered twice');
+			res.responseHeaders['content-type'] = 'application/json';
+			res.body = value;
+			res.sent = res.headersSent = true;
+			return res;
+		},
+		send(value) {
+			if (res.sent) throw new Error('[engine harness] the webhook answered twice');
+			res.body = value;
+			res.sent = res.headersSent = true;
+			return res;
+		},
+		end(value) {
+			return res.send(value);
+		},
+	};
+	return res;
+}
+
+async function callWebhookNow(input, nodeName, options) {
+	const { core, workflow: W } = n8nModules();
+	await setBinaryMode(options.binaryMode ?? 'filesystem');
+	const wf = normaliseWorkflow(input);
+	const store = JSON.parse(JSON.stringify(options.credentials ?? {}));
+	const { nodeTypes, nodeRegistry, credentialTypes } = buildRegistries(options, wf, Object.keys(store));
+	for (const node of wf.nodes) {
+		if (!nodeRegistry[node.type]) throw new Error(`[engine harness] Unrecognized node type "${node.type}" (node "${node.name}")`);
+	}
+	const workflow = new W.Workflow({
+		id: wf.id,
+		name: wf.name,
+		nodes: wf.nodes,
+		connections: wf.connections,
+		active: true,
+		nodeTypes,
+		staticData: wf.staticData ?? {},
+		settings: wf.settings,
+		pinData: wf.pinData,
+	});
+	const node = workflow.getNode(nodeName);
+	if (!node) throw new Error(`[engine harness] no node named "${nodeName}"`);
+	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	if (typeof nodeType.webhook !== 'function') throw new Error(`[engine harness] node "${nodeName}" has no webhook()`);
+
+	const credentialsHelper = credentialsLib.createCredentialsHelper(n8n, credentialTypes, store);
+	// As in n8n's executeWebhook: no execution exists yet while webhook() runs.
+	const additionalData = baseAdditionalData({ credentialsHelper, executionId: undefined, hooks: undefined, workflowId: wf.id });
+	const method = options.method ?? 'POST';
+	const webhookName = options.webhookName ?? 'default';
+	// IWebhookData as n8n's WebhookService.getNodeWebhooks builds it (that function lives in n8n's CLI, not here).
+	const description = (nodeType.description.webhooks ?? []).find(
+		(w) => w.name === webhookName && String(w.httpMethod).replace(/^=/, '') === method,
+	);
+	if (!description) throw new Error(`[engine harness] node "${nodeName}" has no "${webhookName}" webhook for ${method}`);
+	const webhookId = node.webhookId ?? 'harness-webhook-id';
+	const webhookData = {
+		httpMethod: method,
+		node: node.name,
+		path: `${webhookId}/${String(description.path).replace(/^=/, '')}`,
+		webhookDescription: description,
+		workflowId: wf.id,
+		workflowExecuteAdditionalData: additionalData,
+		webhookId,
+		isTest: (options.mode ?? 'webhook') === 'manual',
+	};
+
+	const req = fakeRequest({ ...options, method });
+	const res = fakeResponse();
+	additionalData.httpRequest = req;
+	additionalData.httpResponse = res;
+	const mode = options.mode ?? 'webhook';
+
+	const logs = [];
+	currentLogs = logs;
+	installLogCapture();
+	const closeFunctions = [];
+	let result;
+	let thrown;
+	try {
+		const context = new core.WebhookContext(workflow, node, additionalData, mode, webhookData, closeFunctions, null);
+		result = await nodeType.webhook.call(context);
+	} catch (error) {
+		thrown = error;
+	} finally {
+		currentLogs = null;
+		for (const close of closeFunctions) await close();
+	}
+	if (thrown) {
+		// n8n answers a webhook() that throws with a 500; the harness returns the error itself.
+		return { status: 500, json: undefined, sent: true, workflowData: undefined, noWebhookResponse: false, error: thrown, logs };
+	}
+	result = result ?? {};
+	let status;
+	let json;
+	let sent = res.sent;
+	if (res.sent) {
+		status = res.statusCode;
+		json = res.body;
+	} else if (result.noWebhookResponse) {
+		// n8n leaves the answer to the node: here it gave none (a real client would wait).
+		status = undefined;
+	} else if (result.workflowData === undefined) {
+		status = 200;
+		json = result.webhookResponse !== undefined ? result.webhookResponse : { message: 'Webhook call received' };
+		sent = true;
+	} else if ((webhookData.webhookDescription.responseMode ?? 'onReceived') === 'onReceived') {
+		status = 200;
+		json = { message: 'Workflow was started' };
+		sent = true;
+	}
+	return {
+		status,
+		json,
+		sent,
+		responseHeaders: res.responseHeaders,
+		workflowData: result.workflowData,
+		noWebhookResponse: result.noWebhookResponse === true,
+		webhookResponse: result.webhookResponse,
+		error: undefined,
+		logs,
+	};
+}
+
+function callWebhook(workflowJson, nodeName, options = {}) {
+	return serialised(() => callWebhookNow(workflowJson, nodeName, options));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // testCredential (replica of n8n's CredentialsTester for declarative `test` requests)
 
 async function testCredentialNow(typeName, data, options) {
@@ -634,6 +828,7 @@ module.exports = {
 	USER_FOLDER,
 	loadPackage,
 	runWorkflow,
+	callWebhook,
 	testCredential,
 	shutdown,
 	setBinaryMode: (mode) => serialised(() => setBinaryMode(mode)),

@@ -59,6 +59,7 @@ const LOCAL_SAMPLES: Record<keyof typeof LOCAL_ERRORS, { details: unknown; appli
 	SUBMISSION_DELETE_NOT_CONFIRMED: { details: { submissionId: 'sub-1' }, applicant: undefined },
 	NOTHING_TO_UPDATE: { details: undefined, applicant: undefined },
 	SUBMISSION_IMAGE_UNREADABLE: { details: { type: 'Selfie', problem: 'it is a PDF document' }, applicant: undefined },
+	NOT_FOR_AI_AGENTS: { details: { operation: 'Review' }, applicant: undefined },
 };
 
 /** One sentence, for a person: no error codes, no HTTP, no node or API vocabulary. */

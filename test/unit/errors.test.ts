@@ -112,6 +112,7 @@ describe('error table', () => {
 			SUBMISSION_NOT_FOUND: { submissionId: 'sub-1' },
 			SUBMISSION_DELETE_NOT_CONFIRMED: { submissionId: 'sub-1' },
 			SUBMISSION_IMAGE_UNREADABLE: { type: 'Selfie', problem: 'it is a PDF document' },
+			NOT_FOR_AI_AGENTS: { operation: 'Review' },
 		};
 		for (const code of Object.keys(LOCAL_ERRORS) as Array<keyof typeof LOCAL_ERRORS>) {
 			const error = localError(code, samples[code] as never);

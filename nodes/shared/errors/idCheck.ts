@@ -77,7 +77,7 @@ const BY_MESSAGE: Record<string, IdCheckError> = {
 		message: 'ARGOS received no field to change',
 		description: 'Choose a new status or add at least one field under "Fields to Update".',
 	},
-	invalid_payload: {
+	'invalid payload': {
 		code: 'INVALID_PAYLOAD',
 		message: 'ARGOS could not read the request',
 		description: 'Check the values of the fields to update (dates as YYYY-MM-DD, countries as three letters such as USA).',
@@ -121,7 +121,7 @@ const BY_MESSAGE: Record<string, IdCheckError> = {
 		message: 'A rejection needs a comment',
 		description: 'Fill in "Comment": it tells the reviewers (and the applicant, where shown) why the submission was rejected.',
 	},
-	token_not_found: { code: 'TOKEN_NOT_FOUND', message: 'ARGOS knows no such token', description: 'Check the token ID.' },
+	'token not found': { code: 'TOKEN_NOT_FOUND', message: 'ARGOS knows no such token', description: 'Check the token ID.' },
 	'user is not authorized to access this resource with an explicit deny': {
 		code: 'IP_NOT_ALLOWED',
 		message: 'ARGOS refused this n8n server\'s address',
@@ -130,21 +130,34 @@ const BY_MESSAGE: Record<string, IdCheckError> = {
 	},
 };
 
-/** Where the sentence may be: errorCode, message or errorMessage, in ARGOS's four shapes. */
-function argosSentence(body: IDataObject | undefined): string | undefined {
-	for (const key of ['errorCode', 'message', 'errorMessage'] as const) {
-		const value = body?.[key];
-		if (typeof value === 'string' && value.trim()) return value.trim();
+/** What ARGOS said, in the fields its four shapes use: errorCode, message, errorMessage. */
+function argosTexts(body: IDataObject | undefined): string[] {
+	const texts: string[] = [];
+	for (const field of ['errorCode', 'message', 'errorMessage'] as const) {
+		const value = body?.[field];
+		if (typeof value === 'string' && value.trim()) texts.push(value.trim());
 	}
-	return undefined;
+	return texts;
 }
 
-const key = (sentence: string) => sentence.toLowerCase().replace(/[.\s]+$/, '');
+/** Lower case, snake_case read as words ("not_exist_submission_data"), no final dot. */
+const key = (text: string) => text.toLowerCase().replace(/_/g, ' ').replace(/[.\s]+$/, '');
+
+/**
+ * ARGOS's words and what they mean. Two shapes carry a snake_case code beside the sentence
+ * (`{errorCode: "not_exist_submission_data", errorMessage}`, `{traceId, errorCode, message}`): any field
+ * that is known decides, and the sentence (a text with spaces) is what is kept, not its code.
+ */
+function argosSentence(body: IDataObject | undefined): { sentence?: string; known?: IdCheckError } {
+	const texts = argosTexts(body);
+	const sentence = texts.find((text) => /\s/.test(text)) ?? texts[0];
+	const known = texts.map((text) => BY_MESSAGE[key(text)]).find((entry) => entry !== undefined);
+	return { sentence, known };
+}
 
 /** An ID Check error answer (any status), read by its sentence, else by its HTTP status. */
 export function idCheckError(httpStatus: number, body: IDataObject | undefined): FaceErrorInfo {
-	const sentence = argosSentence(body);
-	const known = sentence !== undefined ? BY_MESSAGE[key(sentence)] : undefined;
+	const { sentence, known } = argosSentence(body);
 	if (known && httpStatus !== 404 && httpStatus < 500) {
 		return {
 			code: known.code,

@@ -171,6 +171,11 @@ export const LOCAL_ERRORS = {
 		outcomeUnknown: true,
 		retryable: true,
 	}),
+	NOT_FOR_AI_AGENTS: (d: { operation: string }) => ({
+		message: `${d.operation} is not available to an AI agent`,
+		description:
+			'Approving, rejecting, changing or erasing an ID Check submission decides who passes identity verification: an instruction hidden in a document or a chat message could steer an agent to do it. Run this operation in a regular workflow step, after your own checks; an agent may use Get, Get Many and Find Duplicates.',
+	}),
 	NOTHING_TO_UPDATE: () => ({
 		message: 'Nothing to update: no new status and no field',
 		description: 'Choose a new status or add at least one field under "Fields to Update". Nothing was sent.',

@@ -9,7 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { FaceError, localError } from '../../../shared/errors';
 import type { ArgosApi } from '../../../shared/transport';
 import { optionsCollection, readChoice, readMultiChoice, readText, requestOptions } from '../../../shared/descriptions';
-import { isErased, readSubmissionId, submissionIdField } from '../../submission';
+import { isErased, readSubmissionId, refuseAsTool, submissionIdField } from '../../submission';
 import { getSubmission } from './get.operation';
 
 export const PARTIAL_FIELDS = [
@@ -79,6 +79,7 @@ export const description = updateDisplayOptions({ show: { resource: ['submission
 const NOT_FOUND = new Set(['SUBMISSION_NOT_FOUND']);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+	refuseAsTool.call(this, 'Delete');
 	const submissionId = readSubmissionId.call(this, itemIndex);
 	const scope = readChoice.call(this, itemIndex, 'scope', 'Delete', ['all', 'fields'] as const, 'all');
 	const adminName = readText.call(this, itemIndex, 'options.adminName', 'Admin Name');

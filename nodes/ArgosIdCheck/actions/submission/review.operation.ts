@@ -9,7 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { FaceError } from '../../../shared/errors';
 import type { ArgosApi } from '../../../shared/transport';
 import { optionsCollection, pick, readChoice, readText, requestOptions, requiredText } from '../../../shared/descriptions';
-import { adminField, readAdmin, readSubmissionId, statusOf, submissionIdField } from '../../submission';
+import { adminField, readAdmin, readSubmissionId, refuseAsTool, statusOf, submissionIdField } from '../../submission';
 import { getSubmission } from './get.operation';
 
 const properties: INodeProperties[] = [
@@ -41,6 +41,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['submission'], operation: ['review'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+	refuseAsTool.call(this, 'Review');
 	const submissionId = readSubmissionId.call(this, itemIndex);
 	const admin = readAdmin.call(this, itemIndex);
 	const status = readChoice.call(this, itemIndex, 'decision', 'Decision', ['approved', 'rejected'] as const, 'approved');

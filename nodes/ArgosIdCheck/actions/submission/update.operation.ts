@@ -9,7 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { localError } from '../../../shared/errors';
 import type { ArgosApi } from '../../../shared/transport';
 import { optionsCollection, pick, readChoice, readCountry, readDate, requestOptions, requiredText } from '../../../shared/descriptions';
-import { adminField, readAdmin, readSubmissionId, submissionIdField } from '../../submission';
+import { adminField, readAdmin, readSubmissionId, refuseAsTool, submissionIdField } from '../../submission';
 
 export const ID_TYPES = ['passport', 'drivers_license', 'government_id', 'residence_permit', 'vehicle_registration_certificate', 'visa', 'aadhaar'] as const;
 
@@ -87,6 +87,7 @@ function readData(this: IExecuteFunctions, itemIndex: number): IDataObject {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, api: ArgosApi): Promise<IDataObject[]> {
+	refuseAsTool.call(this, 'Update');
 	const submissionId = readSubmissionId.call(this, itemIndex);
 	const admin = readAdmin.call(this, itemIndex);
 	const kycStatus = readChoice.call(this, itemIndex, 'kycStatus', 'New Status', ['', 'approved', 'rejected'] as const, '');
