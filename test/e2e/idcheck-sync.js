@@ -22,7 +22,8 @@
  *   4. forged deliveries: to the default allow-list from loopback → 403, the same with X-Forwarded-For:
  *      52.78.194.237 → 403 (n8n does not trust the header without N8N_PROXY_HOPS), a made-up submission ID → 404,
  *      an `approved` for a rejected submission → taken (200) but nothing enrolled;
- *   5. an extra face enrolled for one approved submission (what two concurrent adds can leave), then the reconcile
+ *   5. an extra face enrolled for one approved submission (what two concurrent adds can leave) and a stray face for
+ *      a rejected one (an add that finished after the rejection's erasure), then the reconcile
  *      run once: every approved, not deleted submission of the sandbox has exactly one face in col_demo
  *      (userName = submission ID) and its Data table row names it; no rejected, pending, incomplete, deleted or
  *      made-up one has a face or a row; no execution of the three workflows has status error or crashed.
@@ -360,6 +361,16 @@ function idcheckSyncSteps({ step, get, ctx, version, log = () => {}, entryUrl })
 		assert.equal(facesByUser().get(withFace.submissionId).length, 2);
 		const kept = faces.get(withFace.submissionId)[0].faceId;
 
+		// a face for a rejected submission: what an approved run leaves when the rejection's erasure ran before its add
+		const rejectedOne = state.scenario.find((s) => s.lifecycle === 'pendingThenRejected');
+		const rejSub = await sandboxCall(ctx.sandbox, 'GET', `/__sandbox/idcheck/submissions/${rejectedOne.submissionId}`);
+		const stray = await fetch(`${ctx.sandbox.url}/modules/faces`, {
+			method: 'POST',
+			headers: { 'x-api-key': ctx.sandbox.apiKey, 'content-type': 'application/json' },
+			body: JSON.stringify({ collectionId: COLLECTION, userName: rejectedOne.submissionId, faceImage: ctx.sandbox.sampleImage({ faceKey: rejSub.faceKey || `stray-${tag}` }).toString('base64') }),
+		});
+		assert.equal(stray.status, 200, `adding the stray face: ${await stray.text()}`);
+
 		const before = (await executionsOf(n8n, state.reconcileId)).length;
 		const r = await fetch(`${hookBase()}/webhook/${state.reconcilePath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 		assert.equal(r.status, 200, `reconcile webhook: ${r.status}`);
@@ -398,6 +409,7 @@ function idcheckSyncSteps({ step, get, ctx, version, log = () => {}, entryUrl })
 		assert.deepEqual(wrong, [], 'after the reconcile');
 		assert.equal((now.get(state.madeUp) || []).length, 0, 'the made-up submission has no face');
 		assert.equal(now.get(withFace.submissionId)[0].faceId, kept, 'the oldest face is the one kept');
+		assert.equal((now.get(rejectedOne.submissionId) || []).length, 0, 'the stray face of a rejected submission is removed');
 		for (const sid of state.lostApproved || []) assert.equal((now.get(sid) || []).length, 1, `${sid}: its approved event was lost, the reconcile enrols it`);
 		const bad = execs.filter((e) => ['error', 'crashed', 'canceled'].includes(e.status) || (e.status === undefined && e.finished === false));
 		assert.deepEqual(bad.map((e) => `${e.id} ${e.workflowId} ${e.status}`), [], 'executions that did not succeed');
