@@ -21,7 +21,8 @@
  *      — each face removed and row forgotten by the sync workflow where its event was not lost;
  *   4. forged deliveries: to the default allow-list from loopback → 403, the same with X-Forwarded-For:
  *      52.78.194.237 → 403 (n8n does not trust the header without N8N_PROXY_HOPS), a made-up submission ID → 404,
- *      an `approved` for a rejected submission → taken (200) but nothing enrolled;
+ *      an `approved` for a rejected submission → taken (200) but nothing enrolled; a body encrypted with another key →
+ *      taken (200), the execution ends on Unreadable Delivery;
  *   5. an extra face enrolled for one approved submission (what two concurrent adds can leave) and a stray face for
  *      a rejected one (an add that finished after the rejection's erasure), then the reconcile
  *      run once: every approved, not deleted submission of the sandbox has exactly one face in col_demo
@@ -337,7 +338,13 @@ function idcheckSyncSteps({ step, get, ctx, version, log = () => {}, entryUrl })
 		const forged = await ctx.sandbox.idcheck.forge({ url: state.url, event: 'approved', submissionId: rejected });
 		assert.equal(status(forged), 200, `an approved event for a rejected submission is taken (and then routed by ARGOS's state): ${JSON.stringify(forged.attempts)}`);
 		state.forgedRejected = rejected;
+		// encrypted with another key: taken, and visible on Unreadable Delivery (never dropped)
+		const wrongKey = await ctx.sandbox.idcheck.forge({ url: state.url, event: 'approved', submissionId: approved, encryption: 'aes-256-ecb-sha256', key: 'not-the-project-key' });
+		assert.equal(status(wrongKey), 200, `an unreadable body is taken: ${JSON.stringify(wrongKey.attempts)}`);
 		await allExecutions();
+		const recent = await n8nOf().api('GET', `/executions?workflowId=${state.syncId}&includeData=true&limit=5`);
+		const ended = (recent.data || []).map((e) => Object.keys((e.data && e.data.resultData && e.data.resultData.runData) || {}));
+		assert.ok(ended.some((nodes) => nodes.includes('Unreadable Delivery')), `an execution ending on Unreadable Delivery among ${JSON.stringify(ended)}`);
 		assert.equal((facesByUser().get(rejected) || []).length, 0, 'the forged approved must not enrol a rejected submission');
 		assert.equal((facesByUser().get(state.madeUp) || []).length, 0);
 		const guardRuns = await executionsOf(n8nOf(), state.guardId);
