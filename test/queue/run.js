@@ -264,6 +264,11 @@ describe(`n8n ${VERSION} in queue mode (main + webhook processor + 2 workers, Po
 
 	// examples/idcheck-sync + idcheck-reconcile (test/e2e/idcheck-sync.js): deliveries to the webhook processor (where
 	// the trigger's dedupe lives: one process), executions on the workers, the Data table in PostgreSQL.
+	step('ID Check sync (queue): noting where the workers\' logs stand', async () => {
+		ctx.syncOffsets = sc.logOffsets(ctx.cluster);
+		const [[n]] = await ctx.cluster.pg.psql('SELECT count(*) FROM execution_entity');
+		ctx.syncExecBefore = Number(n);
+	});
 	require('../e2e/idcheck-sync').idcheckSyncSteps({
 		step: (name, _get, fn) => step(name, fn),
 		get: () => Object.assign(ctx.cluster.main, { ready: true }),
@@ -271,6 +276,19 @@ describe(`n8n ${VERSION} in queue mode (main + webhook processor + 2 workers, Po
 		version: VERSION,
 		log,
 		entryUrl: () => ctx.cluster.entry.baseUrl,
+	});
+	step('ID Check sync (queue): every execution ran on a worker, both workers took part', async () => {
+		if (!ctx.syncOffsets) throw new Error('offsets not noted');
+		const [[n]] = await ctx.cluster.pg.psql('SELECT count(*) FROM execution_entity');
+		const created = Number(n) - ctx.syncExecBefore;
+		const per = sc.workerExecutions(ctx.cluster, ctx.syncOffsets);
+		const started = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, v.started.length]));
+		const total = Object.values(started).reduce((a, b) => a + b, 0);
+		figures.idcheckSync = { executions: created, startedPerWorker: started };
+		log(`ID Check sync: ${created} executions, started per worker ${JSON.stringify(started)}`);
+		assert.ok(created >= 50, `only ${created} executions`);
+		assert.equal(total, created, 'every execution was started by a worker (none on main or the webhook processor)');
+		for (const [w, k] of Object.entries(started)) assert.ok(k >= 1, `${w} ran none of the ${created} executions`);
 	});
 
 	step('the API key is in no execution data, no workflow and no log', async () => {
