@@ -13,7 +13,9 @@
  *      - `n8n start`: node and credential types loaded, icons served, credential test through n8n's
  *        REST endpoint (valid and disabled key), a webhook workflow with a multipart selfie upload
  *        (Success path and Failed path);
- *      - on 2.41.1 also the editor screenshots (test/e2e/screenshot.js) into the run folder.
+ *      - on 2.41.1 also the editor screenshots (test/e2e/screenshot.js) into the run folder;
+ *      - the ID Check examples (idcheck.js, idcheck-sync.js: the trigger at its production URL under every
+ *        webhook fault, forged deliveries, the reconcile).
  *
  * Runs on the machine's Node (20+); n8n runs on Node 24. Every process it starts is stopped by its
  * process group, also on failure. Logs stay in the run folder, printed at the end (kept on failure or
@@ -375,6 +377,9 @@ for (const version of VERSIONS) {
 
 		// Argos ID Check, ID Document → Read (OCR) and examples/idcheck-enrol.workflow.json with the real Data table node.
 		require('./idcheck').idcheckSteps({ step, get, ctx, version, log });
+
+		// examples/idcheck-sync + idcheck-reconcile at their production URLs, every webhook fault, forged deliveries.
+		require('./idcheck-sync').idcheckSyncSteps({ step, get, ctx, version, log });
 
 		// n8n 2.x's `database` binary data mode (the queue-mode default) in a single process: the upload lives in
 		// the binary_data table, the item only holds a "database:<id>" reference, and the node must read it

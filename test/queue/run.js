@@ -15,7 +15,9 @@
  *      workers ran executions, the bad ones carry the right codes;
  *   3. kill -9 of a worker mid-burst (lib/kill.js): what n8n does, and the duplicates with and without
  *      Skip If Already Enrolled after retrying the crashed executions;
- *   4. the API key is in no execution data, no workflow, and no log.
+ *   4. examples/idcheck-sync + idcheck-reconcile with every webhook fault (test/e2e/idcheck-sync.js): deliveries to
+ *      the webhook processor, executions on the workers, the Data table in PostgreSQL;
+ *   5. the API key is in no execution data, no workflow, and no log.
  *
  * Reuses the e2e suite's Node 24 + n8n 2.41.1 install (test/e2e/install-n8n.js) and helpers. Every process it
  * starts is stopped by its process group, also on failure or Ctrl-C. Options (environment):
@@ -258,6 +260,36 @@ describe(`n8n ${VERSION} in queue mode (main + webhook processor + 2 workers, Po
 		// with it: every applicant exactly once
 		assert.equal(skip.duplicates, 0, 'skip: duplicates');
 		assert.equal(skip.applicantsEnrolledExactlyOnce, skip.submissions, 'skip: every applicant enrolled exactly once');
+	});
+
+	// examples/idcheck-sync + idcheck-reconcile (test/e2e/idcheck-sync.js): deliveries to the webhook processor (where
+	// the trigger's dedupe lives: one process), executions on the workers, the Data table in PostgreSQL.
+	step('ID Check sync (queue): noting where the workers\' logs stand', async () => {
+		ctx.syncOffsets = sc.logOffsets(ctx.cluster);
+		const [[n]] = await ctx.cluster.pg.psql('SELECT count(*) FROM execution_entity');
+		ctx.syncExecBefore = Number(n);
+	});
+	require('../e2e/idcheck-sync').idcheckSyncSteps({
+		step: (name, _get, fn) => step(name, fn),
+		get: () => Object.assign(ctx.cluster.main, { ready: true }),
+		ctx: Object.assign(ctx, { tagSuffix: '-queue' }),
+		version: VERSION,
+		log,
+		entryUrl: () => ctx.cluster.entry.baseUrl,
+	});
+	step('ID Check sync (queue): every execution ran on a worker, every running worker took part', async () => {
+		if (!ctx.syncOffsets) throw new Error('offsets not noted');
+		const [[n]] = await ctx.cluster.pg.psql('SELECT count(*) FROM execution_entity');
+		const created = Number(n) - ctx.syncExecBefore;
+		const per = sc.workerExecutions(ctx.cluster, ctx.syncOffsets);
+		const started = Object.fromEntries(Object.entries(per).map(([k, v]) => [k, v.started.length]));
+		const total = Object.values(started).reduce((a, b) => a + b, 0);
+		figures.idcheckSync = { executions: created, startedPerWorker: started };
+		log(`ID Check sync: ${created} executions, started per worker ${JSON.stringify(started)}`);
+		assert.ok(created >= 50, `only ${created} executions`);
+		assert.equal(total, created, 'every execution was started by a worker (none on main or the webhook processor)');
+		// the worker-kill step leaves its victim dead: only the workers still running must have taken part
+		for (const w of ctx.cluster.workers.filter((x) => x.proc && !x.proc.hasExited())) assert.ok(started[w.role] >= 1, `${w.role} ran none of the ${created} executions`);
 	});
 
 	step('the API key is in no execution data, no workflow and no log', async () => {
