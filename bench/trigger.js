@@ -216,7 +216,7 @@ async function trigger(sandbox, opts = {}) {
 		}
 
 		// o.packageRepo: measure another build of the package (a copy of the repo with its own dist/), e.g. a candidate change
-		const pack = await buildAndPack(path.join(runDir, 'pack'), { skipBuild: true, logFile: path.join(runDir, 'pack.log'), repo: o.packageRepo || REPO });
+		const pack = await buildAndPack(path.join(runDir, 'pack'), { skipBuild: true, logFile: path.join(runDir, 'pack.log'), repo: o.packageRepo || process.env.ARGOS_BENCH_PACKAGE_REPO || REPO });
 		n8n = await new N8nInstance({ version: o.version, n8nBin: install.n8n.bin, node: install.node, workDir: runDir }).init();
 		await installLikeN8n(n8n.userFolder, pack.tgz, { env: n8n.env(), logFile: n8n.logFile });
 		log(`trigger: n8n ${o.version} in ${runDir} (port ${n8n.port}); starting`);
