@@ -79,7 +79,7 @@ function triggerWorkflow({ name, credential, confirm }) {
 				position: [0, 0],
 				webhookId: crypto.randomUUID(),
 				parameters: { events: ['approved', 'delete', 'rejected'], confirm, allowedIps: '127.0.0.1, ::1' },
-				// The credential is shown (and named) only with Confirm With ARGOS on, as in the editor.
+				// The credential is optional on the trigger (needed to confirm or decrypt): the confirm-off variant names none.
 				...(confirm && { credentials: { argosIdCheckApi: { id: credential.id, name: credential.name } } }),
 			},
 			noOp,

@@ -87,9 +87,10 @@ export class ArgosIdCheckTrigger implements INodeType {
 		defaults: { name: 'Argos ID Check Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		// Only with Confirm With ARGOS: n8n checks, on every execution, that the workflow may use each credential
-		// its nodes name (database queries), which halves the deliveries a workflow takes per second.
-		credentials: [{ name: 'argosIdCheckApi', required: true, displayOptions: { show: { confirm: [true] } } }],
+		// Needed for Confirm With ARGOS and for encrypted bodies only, so not required: n8n checks, on every
+		// execution, that the workflow may use each credential its nodes name (database queries), which costs a
+		// workflow that needs none a share of its deliveries per second.
+		credentials: [{ name: 'argosIdCheckApi', required: false }],
 		// responseData noData: the answer to ARGOS is an empty 200 — never the emitted item (n8n's default for a
 		// node that names none would be the text "firstEntryJson").
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: 'noData', path: 'argos-id-check' }],
@@ -175,7 +176,7 @@ export class ArgosIdCheckTrigger implements INodeType {
 					this,
 					'WEBHOOK_NOT_DECRYPTED',
 					'An encrypted ARGOS webhook arrived, and the trigger has no credential to decrypt it with',
-					'"Secure Data Transmission" is on for the ARGOS project. Turn on "Confirm With ARGOS" and choose the Argos ID Check API credential: it holds the key the bodies are encrypted with.',
+					'"Secure Data Transmission" is on for the ARGOS project. Choose the Argos ID Check API credential on the trigger: it holds the key the bodies are encrypted with.',
 					text,
 				);
 			const { secretKey, apiKey, webhookDecryption } = keys;
@@ -228,7 +229,17 @@ export class ArgosIdCheckTrigger implements INodeType {
 			...(decryptedWith && { decryptedWith }),
 		};
 		if (this.getNodeParameter('confirm', true) as boolean) {
-			const confirmed = await confirm.call(this, (await credential()) ?? {}, event.submissionId);
+			const keys = await credential();
+			const confirmed = keys
+				? await confirm.call(this, keys, event.submissionId)
+				: {
+						// Fail closed: without a credential ARGOS cannot be asked, so nothing is confirmed.
+						error: {
+							code: 'CREDENTIAL_MISSING',
+							message: 'Confirm With ARGOS is on, but the trigger has no Argos ID Check API credential',
+							description: 'Choose the credential on the trigger (it asks ARGOS for the submission with it), or turn Confirm With ARGOS off.',
+						},
+					};
 			if (confirmed.refused) {
 				release(memoryKey);
 				return refuse.call(this, 404, 'submission not known to ARGOS');

@@ -49,7 +49,7 @@ afterAll(async () => {
 	}
 });
 
-function workflow(parameters: IDataObject = {}, id = 'wf-trigger-test'): WorkflowJson {
+function workflow(parameters: IDataObject = {}, id = 'wf-trigger-test', withCredential = true): WorkflowJson {
 	return {
 		id,
 		name: 'trigger test',
@@ -61,7 +61,7 @@ function workflow(parameters: IDataObject = {}, id = 'wf-trigger-test'): Workflo
 				position: [0, 0],
 				webhookId: 'c0ffee00-0000-4000-8000-000000000001',
 				parameters,
-				credentials: { argosIdCheckApi: { id: 'cred-idcheck', name: 'Argos ID Check account' } },
+				...(withCredential && { credentials: { argosIdCheckApi: { id: 'cred-idcheck', name: 'Argos ID Check account' } } }),
 			},
 		],
 	};
@@ -70,10 +70,10 @@ function workflow(parameters: IDataObject = {}, id = 'wf-trigger-test'): Workflo
 /** One delivery; by default from ARGOS's address, with the sandbox credential, Confirm on. */
 async function deliver(
 	parameters: IDataObject,
-	options: WebhookCallOptions & { credential?: IDataObject; workflowId?: string } = {},
+	options: WebhookCallOptions & { credential?: IDataObject; workflowId?: string; noCredential?: true } = {},
 ): Promise<WebhookCallResult> {
-	const { credential, workflowId, ...rest } = options;
-	const r = await engine.callWebhook(workflow(parameters, workflowId), NODE, {
+	const { credential, workflowId, noCredential, ...rest } = options;
+	const r = await engine.callWebhook(workflow(parameters, workflowId, !noCredential), NODE, {
 		ip: ARGOS_IP,
 		credentials: { argosIdCheckApi: { apiKey: seed.apiKey, baseUrl: sandbox.url, ...credential } },
 		...rest,
@@ -282,6 +282,17 @@ describe('Confirm With ARGOS (the sandbox answers)', () => {
 		sandbox.idcheck.setStatus(id, 'rejected');
 		const json = only(await deliver({}, { body: approvedEvent(id) }));
 		expect(json).toMatchObject({ status: 'rejected', claimedStatus: 'approved', confirmed: true });
+	});
+
+	it('no credential on the node: Confirm on → unconfirmed (CREDENTIAL_MISSING), ARGOS not asked; Confirm off → emitted; an encrypted body → unreadable', async () => {
+		const unconfirmed = only(await deliver({}, { body: approvedEvent(seed.approvedSubmissionId), noCredential: true, workflowId: 'wf-no-credential' }));
+		expect(unconfirmed).toMatchObject({ confirmed: false, status: null, claimedStatus: 'approved', error: { code: 'CREDENTIAL_MISSING' } });
+		const plain = only(await deliver({ confirm: false }, { body: approvedEvent(seed.approvedSubmissionId), noCredential: true, workflowId: 'wf-no-credential' }));
+		expect(plain).toMatchObject({ confirmed: false, status: 'approved' });
+		const encrypted = only(await deliver({ confirm: false }, { body: { data: VECTOR_DATA }, noCredential: true, workflowId: 'wf-no-credential' }));
+		expect(encrypted).toMatchObject({ event: 'unreadable', error: { code: 'WEBHOOK_NOT_DECRYPTED' } });
+		expect((encrypted.error as IDataObject).message).toMatch(/no credential/);
+		expect(sandbox.requests().filter((e) => e.path.startsWith('/v3'))).toHaveLength(0);
 	});
 
 	it('Confirm off → the claimed status, ARGOS not asked', async () => {
