@@ -218,6 +218,9 @@ async function trigger(sandbox, opts = {}) {
 		// o.packageRepo: measure another build of the package (a copy of the repo with its own dist/), e.g. a candidate change
 		const pack = await buildAndPack(path.join(runDir, 'pack'), { skipBuild: true, logFile: path.join(runDir, 'pack.log'), repo: o.packageRepo || process.env.ARGOS_BENCH_PACKAGE_REPO || REPO });
 		n8n = await new N8nInstance({ version: o.version, n8nBin: install.n8n.bin, node: install.node, workDir: runDir }).init();
+		// ARGOS_BENCH_N8N_ENV: extra n8n settings as JSON, e.g. to give every webhook start node the same
+		// expression-isolate treatment: {"N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP":"false"} (see bench/README.md).
+		if (process.env.ARGOS_BENCH_N8N_ENV) n8n.extraEnv = { ...n8n.extraEnv, ...JSON.parse(process.env.ARGOS_BENCH_N8N_ENV) };
 		await installLikeN8n(n8n.userFolder, pack.tgz, { env: n8n.env(), logFile: n8n.logFile });
 		log(`trigger: n8n ${o.version} in ${runDir} (port ${n8n.port}); starting`);
 		const startMs = await startReady(n8n);
