@@ -33,6 +33,8 @@ const ENROL_TRIGGER = 'Enrol Approved Applicants';
 const ERASE_TRIGGER = 'Erasure Request';
 const HARD_TIMEOUT_MS = 90_000;
 
+const { demoLifecycle } = require('./lib/demo-lifecycle');
+
 const out = createOutput();
 const { paint } = out;
 const started = Date.now();
@@ -40,45 +42,7 @@ const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toF
 
 class DemoFailure extends Error {}
 
-const cleanups = [];
-let cleaning = null;
-function cleanup() {
-	cleaning ??= (async () => {
-		for (const fn of cleanups.reverse()) {
-			try {
-				await fn();
-			} catch (error) {
-				process.stderr.write(`demo: cleanup step failed: ${error.message}\n`);
-			}
-		}
-	})();
-	return cleaning;
-}
-function finish(code) {
-	process.exitCode = code;
-	return cleanup().then(() => {
-		setTimeout(() => {
-			process.stderr.write('demo: something kept the process alive after cleanup; exiting anyway\n');
-			process.exit(code);
-		}, 3000).unref();
-	});
-}
-process.stdout.on('error', async (error) => {
-	if (error.code !== 'EPIPE') throw error;
-	await cleanup();
-	process.exit(1);
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-	process.once(signal, async () => {
-		process.stderr.write(`\ndemo: ${signal}, stopping the sandbox\n`);
-		await cleanup();
-		process.exit(130);
-	});
-}
-setTimeout(() => {
-	process.stderr.write(`demo: FAILED — still running after ${HARD_TIMEOUT_MS / 1000} s, giving up\n`);
-	finish(1);
-}, HARD_TIMEOUT_MS).unref();
+const { cleanups, cleanup, finish } = demoLifecycle({ timeoutMs: HARD_TIMEOUT_MS });
 
 /** A local endpoint for the sandbox's ID Check webhooks: answers 200 and keeps what it got. */
 function startReceiver() {

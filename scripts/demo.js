@@ -35,6 +35,8 @@ const EXPECTED = {
 };
 const HARD_TIMEOUT_MS = 60_000;
 
+const { demoLifecycle } = require('./lib/demo-lifecycle');
+
 const out = createOutput();
 const { paint } = out;
 const started = Date.now();
@@ -42,51 +44,7 @@ const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toF
 
 class DemoFailure extends Error {}
 
-// Everything the demo started, stopped in reverse order (also on failure and Ctrl+C).
-const cleanups = [];
-let cleaning = null;
-function cleanup() {
-	cleaning ??= (async () => {
-		for (const fn of cleanups.reverse()) {
-			try {
-				await fn();
-			} catch (error) {
-				process.stderr.write(`demo: cleanup step failed: ${error.message}\n`);
-			}
-		}
-	})();
-	return cleaning;
-}
-
-function finish(code) {
-	process.exitCode = code;
-	return cleanup().then(() => {
-		// Everything is closed, so Node exits by itself; this unref'd timer only fires if something still holds it.
-		setTimeout(() => {
-			process.stderr.write('demo: something kept the process alive after cleanup; exiting anyway\n');
-			process.exit(code);
-		}, 3000).unref();
-	});
-}
-
-// `npm run demo | head`: the reader went away; stop what was started instead of crashing on EPIPE.
-process.stdout.on('error', async (error) => {
-	if (error.code !== 'EPIPE') throw error;
-	await cleanup();
-	process.stderr.write('demo: stdout was closed before the demo finished; stopped\n');
-	process.exit(1);
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-	process.once(signal, async () => {
-		process.stderr.write(`\ndemo: ${signal}, stopping the sandbox\n`);
-		await cleanup();
-		process.exit(130);
-	});
-}
-setTimeout(() => {
-	process.stderr.write(`demo: FAILED — still running after ${HARD_TIMEOUT_MS / 1000} s, giving up\n`);
-	finish(1);
-}, HARD_TIMEOUT_MS).unref();
+const { cleanups, cleanup, finish } = demoLifecycle({ timeoutMs: HARD_TIMEOUT_MS });
 
 function runFailure(run) {
 	const error = run.error;
